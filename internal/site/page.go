@@ -1,0 +1,161 @@
+package site
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/story"
+)
+
+// page is what the layout needs on every page. Each page's data embeds it.
+type page struct {
+	cat        *lang.Catalog
+	Lang       lang.Language
+	Title      string
+	Desc       string
+	Canonical  string
+	Alternates []alternate
+	OGType     string
+	Agency     story.AgencyText
+	Sections   []navLink
+	Languages  []navLink
+	Current    string // the current section key; "" on the home page
+	CSS        string
+	Preload    []string
+	Year       string
+
+	zone     *time.Location
+	sections []story.Section
+}
+
+// Description is the meta description.
+func (p page) Description() string { return p.Desc }
+
+// T translates a UI message into the page's language; args are name, value pairs.
+func (p page) T(key string, args ...string) string { return p.cat.T(p.Lang.Code, key, args...) }
+
+// N is T for a message that depends on a count.
+func (p page) N(key string, n int, args ...string) string {
+	return p.cat.N(p.Lang.Code, key, n, args...)
+}
+
+type alternate struct{ Hreflang, Href string }
+
+type navLink struct {
+	Code, Tag, Dir, Name, URL string
+	Current                   bool
+}
+
+// card is a story in a list.
+type card struct {
+	Headline, Summary, URL string
+	Tag, Dir               string
+	LangName               string // set when the story is not in the page's language
+	Date, ISO              string
+}
+
+const langCookie = "lang"
+
+// frame builds the parts of a page every page shares. next maps a language
+// code to where the switcher leads in that language.
+func (s *Site) frame(ctx context.Context, l lang.Language, current string, next func(code string) string) (page, error) {
+	a, secs, err := s.loadFrame(ctx)
+	if err != nil {
+		return page{}, err
+	}
+	p := s.bare(l, a, secs, current)
+	for _, o := range lang.All() {
+		p.Languages = append(p.Languages, navLink{Code: o.Code, Tag: o.Tag, Dir: o.Dir, Name: o.Name,
+			URL: "/lang/" + o.Code + "?next=" + url.QueryEscape(next(o.Code)), Current: o.Code == l.Code})
+	}
+	return p, nil
+}
+
+// frameOrBare is frame for error pages: it never fails, falling back to an
+// empty agency when the store cannot be read.
+func (s *Site) frameOrBare(ctx context.Context, l lang.Language, current string) page {
+	p, err := s.frame(ctx, l, current, func(code string) string { return "/" + code + "/" })
+	if err != nil {
+		s.log.Error("error page frame", "err", err)
+		return s.bare(l, story.Agency{}, nil, current)
+	}
+	return p
+}
+
+func (s *Site) bare(l lang.Language, a story.Agency, secs []story.Section, current string) page {
+	p := page{cat: s.cat, Lang: l, Agency: a.Text[l.Code], Current: current, CSS: s.assets.URL("site.css"),
+		zone: agencyZone(a), sections: secs}
+	p.Year = strconv.Itoa(s.now().In(p.zone).Year())
+	for _, sec := range secs {
+		p.Sections = append(p.Sections, navLink{Code: sec.Key, Name: sectionName(sec, l.Code),
+			URL: "/" + l.Code + "/" + sec.Key + "/", Current: sec.Key == current})
+	}
+	switch l.Code {
+	case "ur":
+		p.Preload = []string{s.assets.URL("fonts/NotoNastaliqUrdu-Regular.woff2")}
+	case "ar":
+		p.Preload = []string{s.assets.URL("fonts/NotoNaskhArabic-Regular.woff2")}
+	}
+	return p
+}
+
+// sectionName is a section's name in a language, falling back to English
+// and then to its key, so that a half-configured section still shows.
+func sectionName(sec story.Section, code string) string {
+	if n := sec.Names[code]; n != "" {
+		return n
+	}
+	if n := sec.Names["en"]; n != "" {
+		return n
+	}
+	return sec.Key
+}
+
+func findSection(secs []story.Section, key string) (story.Section, bool) {
+	for _, s := range secs {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return story.Section{}, false
+}
+
+// StoryPath is the canonical path of a story: the id is what identifies it;
+// section and slug are for readers and may change (old ones redirect).
+func StoryPath(st story.Story) string {
+	return "/" + st.Lang + "/" + st.Section + "/" + strconv.FormatInt(st.ID, 10) + "-" + storySlug(st)
+}
+
+func storySlug(st story.Story) string {
+	if st.Slug != "" {
+		return st.Slug
+	}
+	return lang.Slug(st.Lang, st.Headline)
+}
+
+// escapePath percent-encodes a path with Unicode slugs for a Location header
+// or an absolute link.
+func escapePath(p string) string {
+	return (&url.URL{Path: p}).EscapedPath()
+}
+
+func (s *Site) cards(p page, list []story.Story) []card {
+	out := make([]card, 0, len(list))
+	for _, st := range list {
+		out = append(out, s.card(p, st))
+	}
+	return out
+}
+
+func (s *Site) card(p page, st story.Story) card {
+	l, _ := lang.Get(st.Lang)
+	c := card{Headline: st.Headline, Summary: st.Summary, URL: StoryPath(st), Tag: l.Tag, Dir: l.Dir,
+		Date: p.Lang.FormatDate(st.PublishedAt.In(p.zone)), ISO: st.PublishedAt.UTC().Format(time.RFC3339)}
+	if st.Lang != p.Lang.Code {
+		c.LangName = l.Name
+	}
+	return c
+}

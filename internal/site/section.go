@@ -1,0 +1,88 @@
+package site
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/web"
+)
+
+type sectionPage struct {
+	page
+	Name               string
+	Cards              []card
+	Others             []card
+	Total              int
+	Page, Pages        int
+	NewerURL, OlderURL string
+}
+
+// PageS and PagesS are the page numbers as text for the pager message.
+func (p sectionPage) PageS() string  { return p.Lang.FormatInt(p.Page) }
+func (p sectionPage) PagesS() string { return p.Lang.FormatInt(p.Pages) }
+
+// section lists a section's stories in one language, newest first, a page
+// at a time.
+func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
+	l, ok := s.pageLang(r)
+	if !ok {
+		return web.NotFound(nil)
+	}
+	n, err := pageNumber(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	key := r.PathValue("section")
+	base := "/" + l.Code + "/" + key + "/"
+	p, err := s.frame(ctx, l, key, func(code string) string { return "/" + code + "/" + key + "/" })
+	if err != nil {
+		return err
+	}
+	sec, ok := findSection(p.sections, key)
+	if !ok {
+		return web.NotFound(fmt.Errorf("no section %q", key))
+	}
+	q := store.ListQuery{Lang: l.Code, Section: key, Limit: sectionPerPage, Offset: (n - 1) * sectionPerPage}
+	total, err := s.store.CountPublished(ctx, q)
+	if err != nil {
+		return err
+	}
+	pages := max(1, (total+sectionPerPage-1)/sectionPerPage)
+	if n > pages {
+		return web.NotFound(fmt.Errorf("page %d of %d", n, pages))
+	}
+	list, err := s.store.PublishedStories(ctx, q)
+	if err != nil {
+		return err
+	}
+	name := sectionName(sec, l.Code)
+	p.Title = name + " – " + p.Agency.Name
+	p.Canonical = s.baseURL + base
+	if n > 1 {
+		p.Canonical += "?page=" + strconv.Itoa(n)
+		p.Title = name + " (" + p.T("pager.page", "page", l.FormatInt(n), "pages", l.FormatInt(pages)) + ") – " + p.Agency.Name
+	} else {
+		p.Alternates = s.homeAlternates(key)
+	}
+	data := sectionPage{page: p, Name: name, Cards: s.cards(p, list), Total: total, Page: n, Pages: pages}
+	if n > 1 {
+		data.NewerURL = base
+		if n > 2 {
+			data.NewerURL += "?page=" + strconv.Itoa(n-1)
+		}
+	}
+	if n < pages {
+		data.OlderURL = base + "?page=" + strconv.Itoa(n+1)
+	}
+	if n == 1 {
+		others, err := s.store.Untranslated(ctx, l.Code, key, homeOthers)
+		if err != nil {
+			return err
+		}
+		data.Others = s.cards(p, others)
+	}
+	return s.tpl.Render(w, http.StatusOK, "section", data)
+}

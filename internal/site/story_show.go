@@ -1,0 +1,227 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/web"
+)
+
+type storyPage struct {
+	page
+	Story                   storyView
+	SectionName, SectionURL string
+	Body                    template.HTML
+	Published, PublishedISO string
+	Updated, UpdatedISO     string
+	Corrections             []correction
+	Tags                    []string
+	Translations            []navLink
+}
+
+type storyView struct {
+	Headline, Summary, Byline string
+	Tag, Dir                  string
+}
+
+type correction struct{ Date, Note string }
+
+// parseStoryRef reads the "{id}-{slug}" path segment; the id is what counts.
+func parseStoryRef(seg string) (int64, bool) {
+	digits := seg
+	if i := strings.IndexByte(seg, '-'); i >= 0 {
+		digits = seg[:i]
+	}
+	if digits == "" || len(digits) > 18 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(digits, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// story shows one published story. The id decides; a wrong language,
+// section or slug redirects to the canonical URL, an unpublished story is
+// not found, and a killed one is gone.
+func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
+	l, ok := s.pageLang(r)
+	if !ok {
+		return web.NotFound(nil)
+	}
+	id, ok := parseStoryRef(r.PathValue("story"))
+	if !ok {
+		return web.NotFound(fmt.Errorf("bad story reference %q", r.PathValue("story")))
+	}
+	ctx := r.Context()
+	st, err := s.store.Story(ctx, id)
+	if err != nil {
+		return storeErr(err)
+	}
+	switch st.Status {
+	case story.StatusPublished:
+	case story.StatusKilled:
+		return &web.Error{Status: http.StatusGone, Public: "gone"}
+	default:
+		return web.NotFound(fmt.Errorf("story %d is %s", id, st.Status))
+	}
+	canonical := StoryPath(st)
+	if r.URL.Path != canonical {
+		http.Redirect(w, r, escapePath(canonical), http.StatusMovedPermanently)
+		return nil
+	}
+	if st.Lang != l.Code { // unreachable after the redirect, kept as a guard
+		return web.NotFound(nil)
+	}
+
+	family, err := s.store.Family(ctx, st.FamilyID)
+	if err != nil {
+		return err
+	}
+	published := map[string]story.Story{}
+	for _, m := range family {
+		if m.Status == story.StatusPublished {
+			published[m.Lang] = m
+		}
+	}
+	p, err := s.frame(ctx, l, st.Section, func(code string) string {
+		if m, ok := published[code]; ok {
+			return StoryPath(m)
+		}
+		return "/" + code + "/"
+	})
+	if err != nil {
+		return err
+	}
+	sl, _ := lang.Get(st.Lang)
+	p.Title = st.Headline + " – " + p.Agency.Name
+	p.Desc = st.Summary
+	p.Canonical = s.baseURL + escapePath(canonical)
+	p.OGType = "article"
+	data := storyPage{page: p,
+		Story:        storyView{Headline: st.Headline, Summary: st.Summary, Byline: st.Byline, Tag: sl.Tag, Dir: sl.Dir},
+		SectionURL:   "/" + l.Code + "/" + st.Section + "/",
+		Tags:         st.Tags,
+		Published:    l.FormatDateTime(st.PublishedAt.In(p.zone)),
+		PublishedISO: st.PublishedAt.UTC().Format(time.RFC3339),
+	}
+	if sec, ok := findSection(p.sections, st.Section); ok {
+		data.SectionName = sectionName(sec, l.Code)
+	} else {
+		data.SectionName = st.Section
+	}
+
+	// Alternates: every published translation, this page included, and
+	// x-default pointing at the original.
+	xdefault := st
+	for _, o := range lang.All() {
+		m, ok := published[o.Code]
+		if !ok {
+			continue
+		}
+		data.Alternates = append(data.Alternates, alternate{Hreflang: o.Tag, Href: s.baseURL + escapePath(StoryPath(m))})
+		if m.TranslatedFromID == 0 && xdefault.TranslatedFromID != 0 {
+			xdefault = m
+		}
+		if o.Code != l.Code {
+			data.Translations = append(data.Translations, navLink{Code: o.Code, Tag: o.Tag, Dir: o.Dir, Name: o.Name, URL: StoryPath(m)})
+		}
+	}
+	data.Alternates = append(data.Alternates, alternate{Hreflang: "x-default", Href: s.baseURL + escapePath(StoryPath(xdefault))})
+
+	if st.Version > 1 {
+		versions, err := s.store.StoryVersions(ctx, st.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range versions {
+			if v.Version > 1 && v.CorrectionNote != "" {
+				data.Corrections = append(data.Corrections, correction{Date: l.FormatDate(v.PublishedAt.In(p.zone)), Note: v.CorrectionNote})
+			}
+		}
+		last := versions[len(versions)-1]
+		data.Updated = l.FormatDateTime(last.PublishedAt.In(p.zone))
+		data.UpdatedISO = last.PublishedAt.UTC().Format(time.RFC3339)
+	}
+
+	body, err := s.renderBody(r, l, st)
+	if err != nil {
+		return err
+	}
+	dl := st.Dateline.Date
+	var dateline string
+	if !dl.IsZero() || st.Dateline.Place != "" {
+		day := time.Date(dl.Year, dl.Month, dl.Day, 12, 0, 0, 0, time.UTC)
+		if dl.IsZero() {
+			day = st.PublishedAt.In(p.zone)
+		}
+		dateline = l.FormatDateline(st.Dateline.Place, day, p.Agency.Credit)
+	}
+	data.Body = withDateline(body, dateline)
+	return s.tpl.Render(w, http.StatusOK, "story", data)
+}
+
+// withDateline puts the dateline at the start of the first paragraph, as
+// agencies print it; a body that opens with a heading gets it on its own.
+func withDateline(body template.HTML, dateline string) template.HTML {
+	if dateline == "" {
+		return body
+	}
+	span := `<span class="dateline">` + template.HTMLEscapeString(dateline) + `</span> `
+	if b := string(body); strings.HasPrefix(b, "<p>") {
+		return template.HTML("<p>" + span + b[len("<p>"):])
+	}
+	return template.HTML(`<p class="dateline-only">` + span + `</p>` + string(body))
+}
+
+// renderBody renders the body in the page's language, resolving each "Also
+// Read" reference to the referenced story's member in this language when it
+// is published, else to the referenced story itself with its language named.
+func (s *Site) renderBody(r *http.Request, l lang.Language, st story.Story) (template.HTML, error) {
+	ctx := r.Context()
+	refs := story.AlsoRefs(st.Body)
+	links := map[int64]story.AlsoLink{}
+	if len(refs) > 0 {
+		targets, err := s.store.Stories(ctx, refs)
+		if err != nil {
+			return "", err
+		}
+		for id, t := range targets {
+			fam, err := s.store.Family(ctx, t.FamilyID)
+			if err != nil {
+				return "", err
+			}
+			var same, orig *story.Story
+			for i := range fam {
+				m := &fam[i]
+				if m.Status != story.StatusPublished {
+					continue
+				}
+				if m.Lang == l.Code {
+					same = m
+				}
+				if m.ID == t.ID {
+					orig = m
+				}
+			}
+			switch {
+			case same != nil:
+				links[id] = story.AlsoLink{Href: StoryPath(*same), Headline: same.Headline, Lang: l.Tag, Dir: l.Dir}
+			case orig != nil:
+				ol, _ := lang.Get(orig.Lang)
+				links[id] = story.AlsoLink{Href: StoryPath(*orig), Headline: orig.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
+			}
+		}
+	}
+	return s.body.Render(st.Body, story.RenderOptions{
+		AlsoLabel: s.cat.T(l.Code, "story.also_read"),
+		Resolve: func(id int64) (story.AlsoLink, bool) {
+			link, ok := links[id]
+			return link, ok
+		},
+	})
+}
