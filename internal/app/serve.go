@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/qasid/qasid/internal/config"
+	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/site"
+	"github.com/qasid/qasid/internal/store"
+)
+
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return db, nil
+}
+
+func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) error {
+	if err := noArgs(env, args); err != nil {
+		return err
+	}
+	log := logger(env.Stderr, cfg)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s schema at version %d\n", db.Dialect(), v)
+	return nil
+}
+
+func runServe(ctx context.Context, env Env, cfg config.Config, args []string) error {
+	if err := noArgs(env, args); err != nil {
+		return err
+	}
+	log := logger(env.Stderr, cfg)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serve(ctx, env, cfg, log, db)
+}
+
+// serve runs the web server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db store.Store) error {
+	cat, err := lang.LoadCatalog()
+	if err != nil {
+		return err
+	}
+	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	log.Info("serving", "url", url, "config", cfg.String())
+	fmt.Fprintf(env.Stdout, "Qasid is serving on %s\n", url)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if env.Ready != nil {
+		env.Ready(url)
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

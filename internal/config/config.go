@@ -1,0 +1,109 @@
+// Package config holds the settings every qasid command shares: they come
+// from flags and from QASID_* environment variables, flags winning.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Config is the running configuration. It is a value passed down from
+// app.Run; nothing reads it from a global.
+type Config struct {
+	Addr        string // where the web server listens, host:port
+	DataDir     string // the data folder: SQLite database and whatever else the binary keeps
+	DatabaseURL string // postgres://... to use PostgreSQL instead of SQLite in DataDir
+	BaseURL     string // the public origin used in canonical and hreflang links; derived from Addr when empty
+	LogLevel    slog.Level
+}
+
+// Default is the configuration of a fresh machine.
+func Default() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./qasid-data", LogLevel: slog.LevelInfo}
+}
+
+// Var describes one setting: its flag, its environment variable and its help.
+type Var struct {
+	Flag, Env, Help string
+}
+
+// Vars lists the shared settings, for --help and README.
+func Vars() []Var {
+	return []Var{
+		{"addr", "QASID_ADDR", "address to listen on (host:port)"},
+		{"data", "QASID_DATA", "data folder: SQLite database and other files"},
+		{"database-url", "QASID_DATABASE_URL", "PostgreSQL URL (postgres://...) to use instead of SQLite in the data folder"},
+		{"base-url", "QASID_BASE_URL", "public URL of the site for canonical links (default http://ADDR)"},
+		{"log-level", "QASID_LOG_LEVEL", "debug, info, warn or error"},
+	}
+}
+
+// Bind registers the shared flags on fs, with defaults taken from the
+// environment (getenv) over Default. After fs.Parse, call the returned
+// function to validate and obtain the Config.
+func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	c := Default()
+	vars := Vars()
+	def := func(env, fallback string) string {
+		if v := getenv(env); v != "" {
+			return v
+		}
+		return fallback
+	}
+	addr := fs.String("addr", def("QASID_ADDR", c.Addr), vars[0].Help+" [QASID_ADDR]")
+	data := fs.String("data", def("QASID_DATA", c.DataDir), vars[1].Help+" [QASID_DATA]")
+	dbURL := fs.String("database-url", def("QASID_DATABASE_URL", ""), vars[2].Help+" [QASID_DATABASE_URL]")
+	base := fs.String("base-url", def("QASID_BASE_URL", ""), vars[3].Help+" [QASID_BASE_URL]")
+	level := fs.String("log-level", def("QASID_LOG_LEVEL", "info"), vars[4].Help+" [QASID_LOG_LEVEL]")
+	return func() (Config, error) {
+		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
+		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+			return c, fmt.Errorf("config: log level %q: want debug, info, warn or error", *level)
+		}
+		return c, c.validate()
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("config: addr %q: want host:port, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("config: data folder must not be empty"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("config: database URL must start with postgres:// or postgresql://"))
+	}
+	if c.BaseURL == "" && err == nil {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, perr := url.Parse(c.BaseURL)
+	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		errs = append(errs, fmt.Errorf("config: base URL %q: want an origin such as https://news.example.org", c.BaseURL))
+	} else {
+		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return errors.Join(errs...)
+}
+
+// String describes c for logs, with the database password hidden.
+func (c Config) String() string {
+	db := "sqlite (" + c.DataDir + ")"
+	if c.DatabaseURL != "" {
+		db = "postgres"
+		if u, err := url.Parse(c.DatabaseURL); err == nil {
+			db = "postgres " + u.Redacted()
+		}
+	}
+	return fmt.Sprintf("addr=%s data=%s db=%s base_url=%s", c.Addr, c.DataDir, db, c.BaseURL)
+}
