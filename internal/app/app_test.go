@@ -67,6 +67,7 @@ func TestBadCommandLines(t *testing.T) {
 		{"bad base url", nil, []string{"serve", "--base-url", "news.example.org"}, 2, "base URL"},
 		{"bad log level", nil, []string{"serve", "--log-level", "loud"}, 2, "log level"},
 		{"empty data folder", nil, []string{"migrate", "--data", ""}, 2, "data folder"},
+		{"serve without data", nil, []string{"serve", "--data", "/nonexistent/qasid"}, 1, "qasid demo"},
 		{"stray argument", nil, []string{"migrate", "--data", "x", "extra"}, 2, "unexpected arguments: extra"},
 	}
 	for _, tt := range tests {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/qasid/qasid/internal/config"
@@ -44,6 +47,13 @@ func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) 
 func runServe(ctx context.Context, env Env, cfg config.Config, args []string) error {
 	if err := noArgs(env, args); err != nil {
 		return err
+	}
+	// serve never creates an agency by accident: a mistyped --data would
+	// otherwise come up as an empty site.
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no Qasid data in %s: run 'qasid demo' to create the demo agency there, or 'qasid migrate' to create an empty one", cfg.DataDir)
+		}
 	}
 	log := logger(env.Stderr, cfg)
 	db, err := openStore(ctx, cfg, log)

@@ -41,6 +41,11 @@ func parseStoryRef(seg string) (int64, bool) {
 	if digits == "" || len(digits) > 18 {
 		return 0, false
 	}
+	for _, c := range []byte(digits) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
 	id, err := strconv.ParseInt(digits, 10, 64)
 	return id, err == nil && id > 0
 }

@@ -1,0 +1,80 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+)
+
+func parse(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	load := Bind(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	return load()
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	env := map[string]string{"QASID_ADDR": "127.0.0.1:9000", "QASID_DATA": "/srv/env", "QASID_LOG_LEVEL": "debug"}
+	c, err := parse(t, env, "--data", "/srv/flag")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.DataDir != "/srv/flag" || c.LogLevel.String() != "DEBUG" {
+		t.Errorf("got %+v", c)
+	}
+	if c.BaseURL != "http://127.0.0.1:9000" {
+		t.Errorf("base URL %q derived from addr", c.BaseURL)
+	}
+}
+
+func TestDefaultsAndDerivedBaseURL(t *testing.T) {
+	c, err := parse(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./qasid-data" || c.DatabaseURL != "" || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("defaults %+v", c)
+	}
+	c, err = parse(t, nil, "--addr", ":8080", "--base-url", "https://news.example.org/")
+	if err != nil || c.BaseURL != "https://news.example.org" {
+		t.Errorf("base URL %q, %v", c.BaseURL, err)
+	}
+	c, err = parse(t, nil, "--addr", "0.0.0.0:80")
+	if err != nil || c.BaseURL != "http://127.0.0.1:80" {
+		t.Errorf("wildcard address: base URL %q, %v", c.BaseURL, err)
+	}
+}
+
+func TestInvalidSettings(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "8080"}, "addr"},
+		{[]string{"--data", " "}, "data folder"},
+		{[]string{"--database-url", "sqlite:///x"}, "postgres://"},
+		{[]string{"--base-url", "ftp://x"}, "base URL"},
+		{[]string{"--base-url", "https://x/news"}, "base URL"},
+		{[]string{"--log-level", "chatty"}, "log level"},
+	}
+	for _, tt := range tests {
+		if _, err := parse(t, nil, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err %v, want it to mention %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestStringHidesThePassword(t *testing.T) {
+	c, err := parse(t, nil, "--database-url", "postgres://qasid:s3cret@db.internal/qasid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.String(); strings.Contains(s, "s3cret") || !strings.Contains(s, "db.internal") {
+		t.Errorf("String() = %q", s)
+	}
+}
