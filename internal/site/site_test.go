@@ -28,7 +28,7 @@ type fixture struct {
 	client *http.Client
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "qasid.db"), nil)
@@ -83,7 +83,7 @@ func (f *fixture) do(t *testing.T, method, path string, header map[string]string
 func (f *fixture) get(t *testing.T, path string) response { return f.do(t, "GET", path, nil) }
 
 // member finds the demo story of a family key in a language.
-func (f *fixture) member(t *testing.T, key, code string) story.Story {
+func (f *fixture) member(t testing.TB, key, code string) story.Story {
 	t.Helper()
 	ctx := context.Background()
 	fid, err := f.db.FamilyByKey(ctx, "demo:"+key)
