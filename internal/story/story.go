@@ -71,9 +71,22 @@ type Story struct {
 	TranslatedFromID      int64
 	TranslatedFromVersion int
 
+	AuthorID int64 // the desk user who created the story; 0 for imported and demo stories
+
+	// PublishAt, when set on a draft or submitted story, is when the
+	// scheduler publishes it. EmbargoUntil, when set on a published story,
+	// keeps it off the public site, feeds and search until that time.
+	PublishAt    time.Time
+	EmbargoUntil time.Time
+
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt time.Time // first publication; zero until published
+}
+
+// Public reports whether readers may see the story at time now.
+func (s *Story) Public(now time.Time) bool {
+	return s.Status == StatusPublished && (s.EmbargoUntil.IsZero() || !s.EmbargoUntil.After(now))
 }
 
 // Dateline is where and on which day a story was filed. The agency credit
@@ -143,7 +156,7 @@ const (
 	MaxPlace    = 100
 	MaxTags     = 30
 	MaxTag      = 60
-	MaxBody     = 200_000 // bytes
+	MaxBody     = 1 << 20 // bytes: 1 MiB
 )
 
 // ErrInvalid marks a story that breaks a rule of the model.
