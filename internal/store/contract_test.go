@@ -42,6 +42,20 @@ func runContract(t *testing.T, open opener) {
 		{"untranslated", testUntranslated},
 		{"changes", testChanges},
 		{"hostile input", testHostileInput},
+		// The newsroom: contract_newsroom_test.go.
+		{"users", testUsers},
+		{"sessions", testSessions},
+		{"login failures", testLoginFailures},
+		{"audit log", testAudit},
+		{"audit in the same transaction", testAuditInTransaction},
+		{"set status", testSetStatus},
+		{"schedule", testSchedule},
+		{"embargo", testEmbargo},
+		{"many embargoes", testManyEmbargoes},
+		{"author and times round trip", testAuthorAndTimesRoundTrip},
+		{"desk stories", testDeskStories},
+		{"search headlines", testSearchHeadlines},
+		{"readers see the published version", testPublicVersion},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -533,7 +547,7 @@ func testUpdateStory(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 
 	killed := draft(t, db, fam, "ar")
 	publish(t, db, killed.ID, at(2))
-	if _, err := db.KillStory(ctx, killed.ID, "Withdrawn.", at(3)); err != nil {
+	if _, err := db.KillStory(ctx, killed.ID, Kill{Notice: "Withdrawn.", At: at(3)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -649,7 +663,7 @@ func testLifecycle(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	}
 
 	// Kill: a final version, the working copy kept.
-	k, err := db.KillStory(ctx, s.ID, "This story has been withdrawn.", at(30))
+	k, err := db.KillStory(ctx, s.ID, Kill{Notice: "This story has been withdrawn.", At: at(30)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -714,7 +728,7 @@ func testLifecycle(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	// Nothing moves a killed story.
 	_, err = db.PublishStory(ctx, s.ID, Publish{At: at(40), CorrectionNote: "back"})
 	wantErr(t, "publish a killed story", err, ErrBadMove)
-	_, err = db.KillStory(ctx, s.ID, "again", at(40))
+	_, err = db.KillStory(ctx, s.ID, Kill{Notice: "again", At: at(40)})
 	wantErr(t, "kill a killed story", err, ErrBadMove)
 	if vs, _ := db.StoryVersions(ctx, s.ID); len(vs) != 3 {
 		t.Errorf("refused moves added versions: %d", len(vs))
@@ -758,7 +772,7 @@ func testPublishErrors(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 		{"kill without time", pub.ID, "gone", time.Time{}, story.ErrInvalid},
 		{"kill with a NUL", pub.ID, "go\x00ne", at(2), story.ErrInvalid},
 	} {
-		_, err := db.KillStory(ctx, tc.id, tc.notice, tc.at)
+		_, err := db.KillStory(ctx, tc.id, Kill{Notice: tc.notice, At: tc.at})
 		wantErr(t, tc.name, err, tc.want)
 	}
 	// No refusal left a trace.
@@ -905,7 +919,7 @@ func testPublishedLists(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	e := mk("ur", "world", 4)
 	mk("en", "world", 0) // a draft
 	g := mk("en", "world", 5)
-	if _, err := db.KillStory(ctx, g.ID, "withdrawn", at(6)); err != nil {
+	if _, err := db.KillStory(ctx, g.ID, Kill{Notice: "withdrawn", At: at(6)}); err != nil {
 		t.Fatal(err)
 	}
 	// A correction does not move a story up: lists go by first publication.
@@ -989,14 +1003,14 @@ func testUntranslated(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	ur5 := published(draft(t, db, f5, "ur"), 6)
 	// 6: the original was killed.
 	en6 := published(draft(t, db, family(t, db), "en"), 7)
-	if _, err := db.KillStory(ctx, en6.ID, "withdrawn", at(8)); err != nil {
+	if _, err := db.KillStory(ctx, en6.ID, Kill{Notice: "withdrawn", At: at(8)}); err != nil {
 		t.Fatal(err)
 	}
 	// 7: the Urdu translation was killed, so there is none published.
 	f7 := family(t, db)
 	en7 := published(draft(t, db, f7, "en"), 9)
 	ur7 := published(draft(t, db, f7, "ur", from(en7)), 10)
-	if _, err := db.KillStory(ctx, ur7.ID, "withdrawn", at(11)); err != nil {
+	if _, err := db.KillStory(ctx, ur7.ID, Kill{Notice: "withdrawn", At: at(11)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -1012,7 +1026,7 @@ func testUntranslated(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 		{"en", "", 0, []story.Story{ur5, ar2}},
 		{"fr", "", 0, []story.Story{en7, ur5, en3, ar2, en1}},
 	} {
-		got, err := db.Untranslated(ctx, tc.lang, tc.section, tc.limit)
+		got, err := db.Untranslated(ctx, tc.lang, tc.section, tc.limit, time.Time{})
 		if err != nil {
 			t.Fatalf("%s/%s: %v", tc.lang, tc.section, err)
 		}
@@ -1025,7 +1039,7 @@ func testUntranslated(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 			}
 		}
 	}
-	if _, err := db.Untranslated(ctx, "", "", 0); !errors.Is(err, story.ErrInvalid) {
+	if _, err := db.Untranslated(ctx, "", "", 0, time.Time{}); !errors.Is(err, story.ErrInvalid) {
 		t.Errorf("no language: %v, want ErrInvalid", err)
 	}
 }
@@ -1125,7 +1139,7 @@ func testHostileInput(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	if _, err := db.FamilyByKey(ctx, `' OR '1'='1`); !errors.Is(err, ErrNotFound) {
 		t.Errorf("hostile family key: %v, want ErrNotFound", err)
 	}
-	if _, err := db.Untranslated(ctx, `') OR 1=1 --`, `'`, 5); err != nil {
+	if _, err := db.Untranslated(ctx, `') OR 1=1 --`, `'`, 5, time.Time{}); err != nil {
 		t.Errorf("hostile Untranslated: %v", err)
 	}
 

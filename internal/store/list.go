@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/qasid/qasid/internal/story"
 )
@@ -14,14 +15,14 @@ const (
 	maxList     = 200
 )
 
-// PublishedStories lists published stories, newest first (ties by id,
-// newest first, so pages never overlap or skip).
+// PublishedStories lists published stories that readers may see at q.Now,
+// newest first (ties by id, newest first, so pages never overlap or skip).
 func (db *DB) PublishedStories(ctx context.Context, q ListQuery) ([]story.Story, error) {
-	where, args := publishedWhere(q)
+	where, args := db.publishedWhere(q)
 	limit, offset := page(q)
 	out, err := queryStories(ctx, db.read(), `
 		SELECT `+storyColumns+`
-		FROM stories
+		FROM public_stories
 		WHERE `+where+`
 		ORDER BY published_at DESC, id DESC
 		LIMIT ? OFFSET ?`,
@@ -34,9 +35,9 @@ func (db *DB) PublishedStories(ctx context.Context, q ListQuery) ([]story.Story,
 
 // CountPublished counts what PublishedStories would list without paging.
 func (db *DB) CountPublished(ctx context.Context, q ListQuery) (int, error) {
-	where, args := publishedWhere(q)
+	where, args := db.publishedWhere(q)
 	var n int
-	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM stories WHERE `+where, args...).Scan(&n)
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM public_stories WHERE `+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count published: %w", err)
 	}
@@ -46,9 +47,9 @@ func (db *DB) CountPublished(ctx context.Context, q ListQuery) (int, error) {
 // publishedWhere builds the filter from fixed clauses only; values always
 // travel as arguments. Leaving out an empty filter, rather than writing
 // (? = ” OR lang = ?), lets both databases use the list indexes.
-func publishedWhere(q ListQuery) (string, []any) {
-	clauses := []string{"status = ?"}
-	args := []any{string(story.StatusPublished)}
+func (db *DB) publishedWhere(q ListQuery) (string, []any) {
+	clauses := []string{"status = ?", publicNow}
+	args := []any{string(story.StatusPublished), db.timeArg(db.nowOr(q.Now))}
 	if q.Lang != "" {
 		clauses = append(clauses, "lang = ?")
 		args = append(args, q.Lang)
@@ -58,6 +59,19 @@ func publishedWhere(q ListQuery) (string, []any) {
 		args = append(args, q.Section)
 	}
 	return strings.Join(clauses, " AND "), args
+}
+
+// publicNow is the embargo half of story.Story.Public, for a query whose
+// next argument is the reader's now. A lifted embargo needs no flag here:
+// its time has passed.
+const publicNow = "(embargo_until IS NULL OR embargo_until <= ?)"
+
+// nowOr is t, or the store's clock for the zero time.
+func (db *DB) nowOr(t time.Time) time.Time {
+	if t.IsZero() {
+		return db.now()
+	}
+	return t
 }
 
 // page turns a query's paging into a limit and offset. Out-of-range values
@@ -75,8 +89,10 @@ func page(q ListQuery) (limit, offset int) {
 // that has no published member in lang: the family's original (the member
 // not translated from another) if it is published, else its earliest
 // published member. section, when not empty, keeps the families whose
-// chosen member is in that section.
-func (db *DB) Untranslated(ctx context.Context, lang string, section string, limit int) ([]story.Story, error) {
+// chosen member is in that section. "Published" means what readers may see
+// at now (zero for the store's clock): an embargoed member is neither
+// listed nor counted as a translation, since readers cannot see it yet.
+func (db *DB) Untranslated(ctx context.Context, lang string, section string, limit int, now time.Time) ([]story.Story, error) {
 	if lang == "" {
 		return nil, fmt.Errorf("store: untranslated: %w: a language is required", story.ErrInvalid)
 	}
@@ -84,7 +100,9 @@ func (db *DB) Untranslated(ctx context.Context, lang string, section string, lim
 		limit = defaultList
 	}
 	limit = min(limit, maxList)
-	where, args := "member_rank = 1", []any{string(story.StatusPublished), lang, string(story.StatusPublished)}
+	readerNow := db.timeArg(db.nowOr(now))
+	where := "member_rank = 1"
+	args := []any{string(story.StatusPublished), readerNow, lang, string(story.StatusPublished), readerNow}
 	if section != "" {
 		where += " AND section = ?"
 		args = append(args, section)
@@ -96,11 +114,12 @@ func (db *DB) Untranslated(ctx context.Context, lang string, section string, lim
 					PARTITION BY family_id
 					ORDER BY CASE WHEN translated_from_id IS NULL THEN 0 ELSE 1 END, id
 				) AS member_rank
-			FROM stories s
-			WHERE status = ?
+			FROM public_stories s
+			WHERE status = ? AND `+publicNow+`
 				AND NOT EXISTS (
 					SELECT 1 FROM stories t
 					WHERE t.family_id = s.family_id AND t.lang = ? AND t.status = ?
+						AND (t.embargo_until IS NULL OR t.embargo_until <= ?)
 				)
 		)
 		SELECT `+storyColumns+`
@@ -111,6 +130,39 @@ func (db *DB) Untranslated(ctx context.Context, lang string, section string, lim
 		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: untranslated into %q: %w", lang, err)
+	}
+	return out, nil
+}
+
+// PublicStory is a story as readers see it at now: its latest published
+// version. A story that is not published, or still under embargo, is
+// ErrNotFound.
+func (db *DB) PublicStory(ctx context.Context, id int64, now time.Time) (story.Story, error) {
+	out, err := queryStories(ctx, db.read(), `
+		SELECT `+storyColumns+`
+		FROM public_stories
+		WHERE id = ? AND `+publicNow,
+		id, db.timeArg(db.nowOr(now)))
+	if err != nil {
+		return story.Story{}, fmt.Errorf("store: public story %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return story.Story{}, fmt.Errorf("store: public story %d: %w", id, ErrNotFound)
+	}
+	return out[0], nil
+}
+
+// PublicFamily lists the members of a family that readers may see at now,
+// as published, ordered by language code.
+func (db *DB) PublicFamily(ctx context.Context, familyID int64, now time.Time) ([]story.Story, error) {
+	out, err := queryStories(ctx, db.read(), `
+		SELECT `+storyColumns+`
+		FROM public_stories
+		WHERE family_id = ? AND `+publicNow+`
+		ORDER BY lang`,
+		familyID, db.timeArg(db.nowOr(now)))
+	if err != nil {
+		return nil, fmt.Errorf("store: public family %d: %w", familyID, err)
 	}
 	return out, nil
 }

@@ -26,6 +26,11 @@ const maxNote = story.MaxSummary
 // correction, needs a note, and makes a correct change. The story row is
 // locked (or, in SQLite, the writer is held) from reading the current
 // version to commit, so two publishers can never take the same number.
+//
+// Publishing clears PublishAt (the schedule is done) and sets EmbargoUntil
+// from p, on the story and on the version, with the lift still to come.
+// p.Audit, when it has an action, is appended in the same transaction,
+// its time and story defaulting to the publication's.
 func (db *DB) PublishStory(ctx context.Context, id int64, p Publish) (story.Story, error) {
 	if p.At.IsZero() {
 		return story.Story{}, fmt.Errorf("store: publish story %d: %w: publication time is required", id, story.ErrInvalid)
@@ -56,16 +61,27 @@ func (db *DB) PublishStory(ctx context.Context, id int64, p Publish) (story.Stor
 		s.Version++
 		s.Status = story.StatusPublished
 		s.UpdatedAt = now
+		s.PublishAt = time.Time{}
+		s.EmbargoUntil = storeTime(p.EmbargoUntil)
 
 		v := versionOf(s, at)
 		v.CorrectionNote = note
-		if err := db.insertVersion(ctx, c, v); err != nil {
+		if err := db.insertVersion(ctx, c, v, s.EmbargoUntil); err != nil {
 			return err
 		}
-		if err := db.saveState(ctx, c, s); err != nil {
-			return err
+		_, err = c.exec(ctx, `
+			UPDATE stories SET version = ?, status = ?, published_at = ?, updated_at = ?,
+				publish_at = NULL, embargo_until = ?, embargo_lifted = FALSE
+			WHERE id = ?`,
+			s.Version, string(s.Status), db.timeArg(s.PublishedAt), db.timeArg(s.UpdatedAt),
+			db.timeArg(s.EmbargoUntil), s.ID)
+		if err != nil {
+			return fmt.Errorf("update story state: %w", err)
 		}
 		if _, err := db.appendChange(ctx, c, tx, kind, s, at); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, c, withDefaults(p.Audit, at, s.ID, 0)); err != nil {
 			return err
 		}
 		out = s
@@ -80,8 +96,10 @@ func (db *DB) PublishStory(ctx context.Context, id int64, p Publish) (story.Stor
 // KillStory withdraws a published story. The kill is its final version:
 // the headline stays so readers know what was withdrawn, the notice is the
 // body, and the summary is dropped so that lists and feeds stop repeating
-// the withdrawn text. The working copy is kept, for the record.
-func (db *DB) KillStory(ctx context.Context, id int64, notice string, at time.Time) (story.Story, error) {
+// the withdrawn text. The working copy is kept, for the record. k.Audit is
+// appended as PublishStory appends p.Audit.
+func (db *DB) KillStory(ctx context.Context, id int64, k Kill) (story.Story, error) {
+	notice, at := k.Notice, k.At
 	if at.IsZero() {
 		return story.Story{}, fmt.Errorf("store: kill story %d: %w: kill time is required", id, story.ErrInvalid)
 	}
@@ -108,13 +126,18 @@ func (db *DB) KillStory(ctx context.Context, id int64, notice string, at time.Ti
 
 		v := versionOf(s, at)
 		v.Summary, v.Body, v.Killed = "", notice, true
-		if err := db.insertVersion(ctx, c, v); err != nil {
+		// A kill is never embargoed: subscribers must withdraw the story
+		// at once, whatever embargo it was published under.
+		if err := db.insertVersion(ctx, c, v, time.Time{}); err != nil {
 			return err
 		}
 		if err := db.saveState(ctx, c, s); err != nil {
 			return err
 		}
 		if _, err := db.appendChange(ctx, c, tx, story.ChangeKill, s, at); err != nil {
+			return err
+		}
+		if err := db.appendAudit(ctx, c, withDefaults(k.Audit, at, s.ID, 0)); err != nil {
 			return err
 		}
 		out = s
@@ -194,20 +217,22 @@ func versionOf(s story.Story, at time.Time) story.Version {
 	}
 }
 
-// insertVersion adds a version row. The primary key (story_id, version)
-// is the last guard against a number used twice.
-func (db *DB) insertVersion(ctx context.Context, c conn, v story.Version) error {
+// insertVersion adds a version row, with the embargo it was published
+// under (zero for none), which story.Version does not carry. The primary
+// key (story_id, version) is the last guard against a number used twice.
+func (db *DB) insertVersion(ctx context.Context, c conn, v story.Version, embargoUntil time.Time) error {
 	tags, err := encodeTags(v.Tags)
 	if err != nil {
 		return err
 	}
 	_, err = c.exec(ctx, `
 		INSERT INTO story_versions (story_id, version, headline, summary, byline,
-			dateline_place, dateline_date, section, tags, body, correction_note, killed, published_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			dateline_place, dateline_date, section, tags, body, correction_note, killed, published_at,
+			embargo_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.StoryID, v.Version, v.Headline, v.Summary, v.Byline,
 		v.Dateline.Place, v.Dateline.Date.String(), v.Section, tags, v.Body, v.CorrectionNote, v.Killed,
-		db.timeArg(v.PublishedAt))
+		db.timeArg(v.PublishedAt), db.timeArg(embargoUntil))
 	if db.d.isUnique(err) {
 		return fmt.Errorf("version %d of story %d exists: %w", v.Version, v.StoryID, ErrConflict)
 	}
@@ -217,7 +242,8 @@ func (db *DB) insertVersion(ctx context.Context, c conn, v story.Version) error 
 	return nil
 }
 
-// saveState writes what publishing and killing change on the story row.
+// saveState writes what killing changes on the story row. Publishing
+// writes more (the schedule and the embargo) and has its own UPDATE.
 func (db *DB) saveState(ctx context.Context, c conn, s story.Story) error {
 	_, err := c.exec(ctx, `
 		UPDATE stories SET version = ?, status = ?, published_at = ?, updated_at = ?

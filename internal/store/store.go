@@ -9,6 +9,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/qasid/qasid/internal/audit"
+	"github.com/qasid/qasid/internal/auth"
 	"github.com/qasid/qasid/internal/story"
 )
 
@@ -41,22 +43,83 @@ type Store interface {
 	Story(ctx context.Context, id int64) (story.Story, error)
 	Stories(ctx context.Context, ids []int64) (map[int64]story.Story, error)
 
+	// SaveStory is UpdateStory with an audit entry in the same transaction.
+	SaveStory(ctx context.Context, s *story.Story, a audit.Entry) error
+
 	// PublishStory freezes the working copy as a new version and appends a
 	// publish (first time) or correct (later) entry to the change log, in
-	// one transaction. KillStory appends a final killed version and a kill
-	// entry. Both return the story as it now stands.
+	// one transaction, with p.Audit if it has an Action. It clears
+	// PublishAt and sets EmbargoUntil from p. KillStory appends a final
+	// killed version and a kill entry. Both return the story as it now stands.
 	PublishStory(ctx context.Context, id int64, p Publish) (story.Story, error)
-	KillStory(ctx context.Context, id int64, notice string, at time.Time) (story.Story, error)
+	KillStory(ctx context.Context, id int64, k Kill) (story.Story, error)
+
+	// SetStatus moves a story between draft and submitted (the only moves
+	// that publish nothing), with its audit entry; other moves are ErrBadMove.
+	SetStatus(ctx context.Context, id int64, to story.Status, a audit.Entry) (story.Story, error)
+	// ScheduleStory sets (or, with a zero time, clears) when a draft or
+	// submitted story is to be published.
+	ScheduleStory(ctx context.Context, id int64, at time.Time, a audit.Entry) (story.Story, error)
+	// DueStories lists draft or submitted stories whose PublishAt is at or
+	// before now, oldest due first: the scheduler's work.
+	DueStories(ctx context.Context, now time.Time, limit int) ([]story.Story, error)
+	// LiftEmbargoes finds published stories whose embargo ended at or
+	// before now and is not yet marked lifted, marks them and appends an
+	// embargo_lift change (and audit entry) for each, in one transaction
+	// per story. It returns the stories lifted.
+	LiftEmbargoes(ctx context.Context, now time.Time) ([]story.Story, error)
+
+	// DeskStories lists stories of any status for the desk, most recently
+	// updated first.
+	DeskStories(ctx context.Context, q DeskQuery) ([]story.Story, error)
+	CountDeskStories(ctx context.Context, q DeskQuery) (int, error)
+	// SearchHeadlines finds published stories whose headline contains q
+	// (case-insensitive for ASCII), newest first: the Also Read picker.
+	SearchHeadlines(ctx context.Context, q, lang string, limit int) ([]story.Story, error)
+
+	// Users. Emails are unique (ErrConflict); CreateUser sets ID and times.
+	CreateUser(ctx context.Context, u *auth.User, a audit.Entry) error
+	// UpdateUser changes name, roles, pairs, UI language and disabled, not
+	// the password; disabling a user also ends their sessions.
+	UpdateUser(ctx context.Context, u *auth.User, a audit.Entry) error
+	SetPassword(ctx context.Context, userID int64, hash string, a audit.Entry) error
+	User(ctx context.Context, id int64) (auth.User, error)
+	UserByEmail(ctx context.Context, email string) (auth.User, error)
+	Users(ctx context.Context) ([]auth.User, error) // ordered by email
+
+	// Sessions, by the hash of their token. Session returns ErrNotFound for
+	// an unknown or expired session.
+	CreateSession(ctx context.Context, s auth.Session) error
+	Session(ctx context.Context, tokenHash string, now time.Time) (auth.Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+
+	// Login throttling, shared by every node: failures are counted per key
+	// (an account's email or a client address) since a time.
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
+
+	// The audit log.
+	AppendAudit(ctx context.Context, e audit.Entry) error
+	Audit(ctx context.Context, q audit.Query) ([]audit.Entry, error) // newest first
 	StoryVersion(ctx context.Context, id int64, version int) (story.Version, error)
 	StoryVersions(ctx context.Context, id int64) ([]story.Version, error) // oldest first
 
-	// Published lists, newest first.
+	// What readers see: a published story's latest published version, never
+	// the working copy. PublicStory is ErrNotFound for a story that is not
+	// public at now (a draft, killed, or under embargo).
+	PublicStory(ctx context.Context, id int64, now time.Time) (story.Story, error)
+	PublicFamily(ctx context.Context, familyID int64, now time.Time) ([]story.Story, error)
+
+	// Published lists, newest first, as published (see PublicStory).
 	PublishedStories(ctx context.Context, q ListQuery) ([]story.Story, error)
 	CountPublished(ctx context.Context, q ListQuery) (int, error)
 	// Untranslated lists the newest published stories that have no
 	// published member in lang (one per family: the original if published,
 	// else the earliest published member).
-	Untranslated(ctx context.Context, lang string, section string, limit int) ([]story.Story, error)
+	// Embargoed stories are left out, as everywhere readers look.
+	Untranslated(ctx context.Context, lang string, section string, limit int, now time.Time) ([]story.Story, error)
 
 	// The change log.
 	Changes(ctx context.Context, afterSeq int64, limit int) ([]story.Change, error)
@@ -67,12 +130,34 @@ type Store interface {
 
 // Publish says how to publish.
 type Publish struct {
-	At             time.Time // the publication time; the store uses it for both version and change
-	CorrectionNote string    // required for a correction, ignored for a first publish
+	At             time.Time   // the publication time; the store uses it for both version and change
+	CorrectionNote string      // required for a correction, ignored for a first publish
+	EmbargoUntil   time.Time   // keeps the story off public pages until then; zero for none
+	Audit          audit.Entry // appended in the same transaction when Audit.Action is set
 }
 
-// ListQuery selects published stories. Empty fields do not filter.
+// Kill says how to kill.
+type Kill struct {
+	Notice string // the short notice that replaces the body
+	At     time.Time
+	Audit  audit.Entry
+}
+
+// DeskQuery selects stories for the desk. Empty fields do not filter.
+type DeskQuery struct {
+	Status   story.Status
+	Lang     string
+	Section  string
+	AuthorID int64
+	Langs    []string // when set, only stories in these languages (a translator's view)
+	Limit    int      // default 50, at most 200
+	Offset   int
+}
+
+// ListQuery selects published stories that readers may see at Now
+// (embargoed ones are left out). Empty fields do not filter.
 type ListQuery struct {
+	Now     time.Time // zero means the store's clock
 	Lang    string
 	Section string
 	Limit   int // at most 200; 0 means 20

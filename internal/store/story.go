@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/story"
 )
 
@@ -17,7 +18,8 @@ import (
 // scanStory reads it.
 const storyColumns = `id, family_id, lang, headline, slug, summary, byline,
 	dateline_place, dateline_date, section, tags, body, version, status,
-	translated_from_id, translated_from_version, created_at, updated_at, published_at`
+	translated_from_id, translated_from_version, author_id, publish_at, embargo_until,
+	created_at, updated_at, published_at`
 
 // Limits the story package leaves to the store.
 const (
@@ -28,12 +30,18 @@ const (
 // CreateStory adds a draft or submitted story to an existing family and
 // sets its ID, CreatedAt and UpdatedAt. A story is published only through
 // PublishStory, so that every publication has a version and a change.
+// AuthorID, when set, must name a user. PublishAt and EmbargoUntil are kept
+// as given: a story may be scheduled, or carry the embargo it is meant to
+// be published under, from the start.
 func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 	if s == nil {
 		return errors.New("store: create story: nil story")
 	}
 	if err := checkStory(s); err != nil {
 		return fmt.Errorf("store: create story: %w", err)
+	}
+	if s.AuthorID < 0 {
+		return fmt.Errorf("store: create story: %w: author id %d", story.ErrInvalid, s.AuthorID)
 	}
 	if s.Status != story.StatusDraft && s.Status != story.StatusSubmitted {
 		return fmt.Errorf("store: create story: %w: a new story must be draft or submitted, not %s", ErrBadMove, s.Status)
@@ -51,15 +59,25 @@ func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 		if err := checkSource(ctx, c, s); err != nil {
 			return err
 		}
+		if s.AuthorID != 0 {
+			// Checked here rather than left to the foreign key, whose error
+			// differs by database, so that a missing author is ErrNotFound.
+			if err := userExists(ctx, c, s.AuthorID); err != nil {
+				return fmt.Errorf("author %d: %w", s.AuthorID, err)
+			}
+		}
 		return c.queryRow(ctx, `
 			INSERT INTO stories (family_id, lang, headline, slug, summary, byline,
 				dateline_place, dateline_date, section, tags, body, version, status,
-				translated_from_id, translated_from_version, created_at, updated_at, published_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, NULL)
+				translated_from_id, translated_from_version, author_id, publish_at, embargo_until,
+				created_at, updated_at, published_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
 			RETURNING id`,
 			s.FamilyID, s.Lang, s.Headline, s.Slug, s.Summary, s.Byline,
 			s.Dateline.Place, s.Dateline.Date.String(), s.Section, tags, s.Body, string(s.Status),
-			nullID(s.TranslatedFromID), s.TranslatedFromVersion, db.timeArg(now), db.timeArg(now),
+			nullID(s.TranslatedFromID), s.TranslatedFromVersion,
+			nullID(s.AuthorID), db.timeArg(s.PublishAt), db.timeArg(s.EmbargoUntil),
+			db.timeArg(now), db.timeArg(now),
 		).Scan(&id)
 	})
 	if db.d.isUnique(err) {
@@ -72,24 +90,45 @@ func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 	s.Version = 0
 	s.CreatedAt, s.UpdatedAt = now, now
 	s.PublishedAt = time.Time{}
+	s.PublishAt, s.EmbargoUntil = storeTime(s.PublishAt), storeTime(s.EmbargoUntil)
 	return nil
 }
 
 // UpdateStory saves the working copy of a story that is not killed: its
 // text, dateline, section, tags and translation source. Version, Status and
-// PublishedAt belong to PublishStory and KillStory and are left alone;
-// family and language say which story this is and cannot change. On
-// success s is refreshed with what the store holds.
+// PublishedAt belong to PublishStory and KillStory, PublishAt to
+// ScheduleStory, EmbargoUntil to PublishStory, and AuthorID to CreateStory:
+// all are left alone. Family and language say which story this is and
+// cannot change. On success s is refreshed with what the store holds.
 func (db *DB) UpdateStory(ctx context.Context, s *story.Story) error {
 	if s == nil {
 		return errors.New("store: update story: nil story")
 	}
-	if err := checkStory(s); err != nil {
+	if err := db.updateStory(ctx, s, audit.Entry{}); err != nil {
 		return fmt.Errorf("store: update story %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// SaveStory is UpdateStory that also appends a, in the same transaction.
+// a's time and story default to the save's.
+func (db *DB) SaveStory(ctx context.Context, s *story.Story, a audit.Entry) error {
+	if s == nil {
+		return errors.New("store: save story: nil story")
+	}
+	if err := db.updateStory(ctx, s, a); err != nil {
+		return fmt.Errorf("store: save story %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+func (db *DB) updateStory(ctx context.Context, s *story.Story, a audit.Entry) error {
+	if err := checkStory(s); err != nil {
+		return err
 	}
 	tags, err := encodeTags(s.Tags)
 	if err != nil {
-		return fmt.Errorf("store: update story %d: %w", s.ID, err)
+		return err
 	}
 	now := storeTime(db.now())
 	var cur story.Story
@@ -118,12 +157,16 @@ func (db *DB) UpdateStory(ctx context.Context, s *story.Story) error {
 			s.Dateline.Place, s.Dateline.Date.String(), s.Section, tags, s.Body,
 			nullID(s.TranslatedFromID), s.TranslatedFromVersion, db.timeArg(now),
 			s.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, c, withDefaults(a, now, s.ID, 0))
 	})
 	if err != nil {
-		return fmt.Errorf("store: update story %d: %w", s.ID, err)
+		return err
 	}
 	s.Version, s.Status = cur.Version, cur.Status
+	s.AuthorID, s.PublishAt, s.EmbargoUntil = cur.AuthorID, cur.PublishAt, cur.EmbargoUntil
 	s.CreatedAt, s.UpdatedAt, s.PublishedAt = cur.CreatedAt, now, cur.PublishedAt
 	return nil
 }
@@ -217,16 +260,16 @@ type scanner interface{ Scan(dest ...any) error }
 func scanStory(r scanner) (story.Story, error) {
 	var s story.Story
 	var date, tags, status string
-	var from sql.NullInt64
+	var from, author sql.NullInt64
 	err := r.Scan(&s.ID, &s.FamilyID, &s.Lang, &s.Headline, &s.Slug, &s.Summary, &s.Byline,
 		&s.Dateline.Place, &date, &s.Section, &tags, &s.Body, &s.Version, &status,
-		&from, &s.TranslatedFromVersion,
+		&from, &s.TranslatedFromVersion, &author, scanTime{&s.PublishAt}, scanTime{&s.EmbargoUntil},
 		scanTime{&s.CreatedAt}, scanTime{&s.UpdatedAt}, scanTime{&s.PublishedAt})
 	if err != nil {
 		return story.Story{}, err
 	}
 	s.Status = story.Status(status)
-	s.TranslatedFromID = from.Int64
+	s.TranslatedFromID, s.AuthorID = from.Int64, author.Int64
 	if s.Dateline.Date, err = decodeDate(date); err != nil {
 		return story.Story{}, fmt.Errorf("story %d: %w", s.ID, err)
 	}
