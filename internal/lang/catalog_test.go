@@ -249,7 +249,8 @@ func TestT(t *testing.T) {
 func TestTEveryKey(t *testing.T) {
 	c := loadTestCatalog(t)
 	args := []string{"name", "N", "date", "D", "language", "L", "section", "S", "page", "1",
-		"pages", "2", "version", "3", "year", "2024", "agency", "A", "count", "4"}
+		"pages", "2", "version", "3", "year", "2024", "agency", "A", "count", "4",
+		"time", "T", "zone", "Z", "from", "1", "to", "2"}
 	for _, code := range Codes() {
 		for _, key := range keysOf(rawCatalog(t, "en")) {
 			got := c.T(code, key, args...)
@@ -385,8 +386,8 @@ func TestLoadCatalogRejects(t *testing.T) {
 		{"empty message", "zh", `"nav.home": "首页",`, `"nav.home": " ",`, "empty message"},
 		{"bad key name", "en", `"nav.home": "Home",`, `"nav.home": "Home", "NavHome": "Home",`, "area.element"},
 		{"number instead of text", "ru", `"nav.home": "Главная",`, `"nav.home": 7,`, "want a string or an object"},
-		{"trailing data", "fr", `"footer.about": "À propos de {agency}"
-}`, `"footer.about": "À propos de {agency}"
+		{"trailing data", "fr", `"desk.done_user_updated": "Utilisateur mis à jour."
+}`, `"desk.done_user_updated": "Utilisateur mis à jour."
 }{}`, "after the catalog object"},
 	}
 	for _, tt := range tests {

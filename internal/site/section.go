@@ -45,7 +45,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return web.NotFound(fmt.Errorf("no section %q", key))
 	}
-	q := store.ListQuery{Lang: l.Code, Section: key, Limit: sectionPerPage, Offset: (n - 1) * sectionPerPage}
+	q := store.ListQuery{Now: s.now(), Lang: l.Code, Section: key, Limit: sectionPerPage, Offset: (n - 1) * sectionPerPage}
 	total, err := s.store.CountPublished(ctx, q)
 	if err != nil {
 		return err
@@ -78,7 +78,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 		data.OlderURL = base + "?page=" + strconv.Itoa(n+1)
 	}
 	if n == 1 {
-		others, err := s.store.Untranslated(ctx, l.Code, key, homeOthers)
+		others, err := s.store.Untranslated(ctx, l.Code, key, homeOthers, s.now())
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ type Options struct {
 	Log     *slog.Logger
 	BaseURL string           // public origin, e.g. https://news.example.org, no trailing slash
 	Now     func() time.Time // the clock; time.Now when nil
+	Assets  *web.Assets      // shared with the desk; loaded here when nil
 }
 
 // Site serves the public website.
@@ -55,10 +56,13 @@ func New(o Options) (*Site, error) {
 		s.now = time.Now
 	}
 	var err error
-	if s.assets, err = web.LoadAssets(); err != nil {
-		return nil, fmt.Errorf("site: %w", err)
+	s.assets = o.Assets
+	if s.assets == nil {
+		if s.assets, err = web.LoadAssets(); err != nil {
+			return nil, fmt.Errorf("site: %w", err)
+		}
 	}
-	if s.tpl, err = web.LoadTemplates(template.FuncMap{}); err != nil {
+	if s.tpl, err = web.LoadTemplates("site", template.FuncMap{}); err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
 	return s, nil

@@ -282,7 +282,7 @@ func TestNotFoundAndGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	killed := f.member(t, "04-lahore-smog-school-hours", "ar")
-	if _, err := f.db.KillStory(ctx, killed.ID, "Withdrawn for a test.", time.Now()); err != nil {
+	if _, err := f.db.KillStory(ctx, killed.ID, store.Kill{Notice: "Withdrawn for a test.", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -489,5 +489,57 @@ func TestAssetsAreFingerprintedAndImmutable(t *testing.T) {
 		if strings.Contains(r.body, rule) {
 			t.Errorf("stylesheet uses physical property %q; use logical ones", rule)
 		}
+	}
+}
+
+// TestReadersSeeOnlyWhatIsPublished: an editor's unsaved-to-the-public
+// edit of a published story, and an embargoed story, stay off every page.
+func TestReadersSeeOnlyWhatIsPublished(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	en := f.member(t, "07-women-cricket-series", "en")
+	path := site.StoryPath(en)
+	edited := en
+	edited.Headline, edited.Body = "An edit not yet published", "Draft text of a correction.\n"
+	if err := f.db.UpdateStory(ctx, &edited); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, "/en/", "/en/sport/"} {
+		r := f.get(t, p)
+		if r.status != 200 || strings.Contains(r.body, "An edit not yet published") || strings.Contains(r.body, "Draft text") {
+			t.Errorf("%s (%d) shows the working copy", p, r.status)
+		}
+	}
+
+	fid, err := f.db.CreateFamily(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := story.Story{FamilyID: fid, Lang: "en", Headline: "Budget figures under embargo", Section: "business", Status: story.StatusDraft, Body: "Numbers.\n"}
+	if err := f.db.CreateStory(ctx, &emb); err != nil {
+		t.Fatal(err)
+	}
+	until := time.Now().Add(time.Hour)
+	if _, err := f.db.PublishStory(ctx, emb.ID, store.Publish{At: time.Now(), EmbargoUntil: until}); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.get(t, site.StoryPath(emb)); r.status != http.StatusNotFound {
+		t.Errorf("embargoed story: %d, want 404", r.status)
+	}
+	for _, p := range []string{"/en/", "/en/business/", "/fr/"} {
+		if r := f.get(t, p); strings.Contains(r.body, "Budget figures under embargo") {
+			t.Errorf("%s lists the embargoed story", p)
+		}
+	}
+	// The same store, seen by a site whose clock is past the embargo.
+	cat, _ := lang.LoadCatalog()
+	later, err := site.New(site.Options{Store: f.db, Catalog: cat, Now: func() time.Time { return until.Add(time.Minute) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	later.Handler().ServeHTTP(rec, httptest.NewRequest("GET", site.StoryPath(emb), nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("after the embargo: %d, want 200", rec.Code)
 	}
 }

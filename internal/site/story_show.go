@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web"
 )
@@ -63,35 +66,33 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound(fmt.Errorf("bad story reference %q", r.PathValue("story")))
 	}
 	ctx := r.Context()
-	st, err := s.store.Story(ctx, id)
-	if err != nil {
-		return storeErr(err)
+	now := s.now()
+	// Readers see the latest published version, not the working copy.
+	st, err := s.store.PublicStory(ctx, id, now)
+	if errors.Is(err, store.ErrNotFound) {
+		// Not public: gone if it was killed, else (a draft, an embargo)
+		// as if it did not exist.
+		if cur, cerr := s.store.Story(ctx, id); cerr == nil && cur.Status == story.StatusKilled {
+			return &web.Error{Status: http.StatusGone, Public: "gone"}
+		}
+		return web.NotFound(err)
 	}
-	switch st.Status {
-	case story.StatusPublished:
-	case story.StatusKilled:
-		return &web.Error{Status: http.StatusGone, Public: "gone"}
-	default:
-		return web.NotFound(fmt.Errorf("story %d is %s", id, st.Status))
+	if err != nil {
+		return err
 	}
 	canonical := StoryPath(st)
 	if r.URL.Path != canonical {
 		http.Redirect(w, r, escapePath(canonical), http.StatusMovedPermanently)
 		return nil
 	}
-	if st.Lang != l.Code { // unreachable after the redirect, kept as a guard
-		return web.NotFound(nil)
-	}
 
-	family, err := s.store.Family(ctx, st.FamilyID)
+	family, err := s.store.PublicFamily(ctx, st.FamilyID, now)
 	if err != nil {
 		return err
 	}
 	published := map[string]story.Story{}
 	for _, m := range family {
-		if m.Status == story.StatusPublished {
-			published[m.Lang] = m
-		}
+		published[m.Lang] = m
 	}
 	p, err := s.frame(ctx, l, st.Section, func(code string) string {
 		if m, ok := published[code]; ok {
@@ -153,21 +154,48 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		data.UpdatedISO = last.PublishedAt.UTC().Format(time.RFC3339)
 	}
 
-	body, err := s.renderBody(r, l, st)
+	body, err := s.storyBody(ctx, l, st, p.Agency.Credit, p.zone, now)
 	if err != nil {
 		return err
+	}
+	data.Body = body
+	return s.tpl.Render(w, http.StatusOK, "story", data)
+}
+
+// storyBody renders a story's body in language l with its dateline at the
+// start, as the public page shows it.
+func (s *Site) storyBody(ctx context.Context, l lang.Language, st story.Story, credit string, zone *time.Location, now time.Time) (template.HTML, error) {
+	body, err := s.renderBody(ctx, l, st, now)
+	if err != nil {
+		return "", err
 	}
 	dl := st.Dateline.Date
 	var dateline string
 	if !dl.IsZero() || st.Dateline.Place != "" {
 		day := time.Date(dl.Year, dl.Month, dl.Day, 12, 0, 0, 0, time.UTC)
 		if dl.IsZero() {
-			day = st.PublishedAt.In(p.zone)
+			day = now.In(zone)
+			if !st.PublishedAt.IsZero() {
+				day = st.PublishedAt.In(zone)
+			}
 		}
-		dateline = l.FormatDateline(st.Dateline.Place, day, p.Agency.Credit)
+		dateline = l.FormatDateline(st.Dateline.Place, day, credit)
 	}
-	data.Body = withDateline(body, dateline)
-	return s.tpl.Render(w, http.StatusOK, "story", data)
+	return withDateline(body, dateline), nil
+}
+
+// Preview renders a story's body exactly as its public page would, in the
+// story's own language: the desk's live preview.
+func (s *Site) Preview(ctx context.Context, st story.Story) (template.HTML, error) {
+	l, ok := lang.Get(st.Lang)
+	if !ok {
+		return "", fmt.Errorf("site: preview: unknown language %q", st.Lang)
+	}
+	a, _, err := s.loadFrame(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s.storyBody(ctx, l, st, a.Text[l.Code].Credit, agencyZone(a), s.now())
 }
 
 // withDateline puts the dateline at the start of the first paragraph, as
@@ -186,8 +214,7 @@ func withDateline(body template.HTML, dateline string) template.HTML {
 // renderBody renders the body in the page's language, resolving each "Also
 // Read" reference to the referenced story's member in this language when it
 // is published, else to the referenced story itself with its language named.
-func (s *Site) renderBody(r *http.Request, l lang.Language, st story.Story) (template.HTML, error) {
-	ctx := r.Context()
+func (s *Site) renderBody(ctx context.Context, l lang.Language, st story.Story, now time.Time) (template.HTML, error) {
 	refs := story.AlsoRefs(st.Body)
 	links := map[int64]story.AlsoLink{}
 	if len(refs) > 0 {
@@ -196,16 +223,13 @@ func (s *Site) renderBody(r *http.Request, l lang.Language, st story.Story) (tem
 			return "", err
 		}
 		for id, t := range targets {
-			fam, err := s.store.Family(ctx, t.FamilyID)
+			fam, err := s.store.PublicFamily(ctx, t.FamilyID, now)
 			if err != nil {
 				return "", err
 			}
 			var same, orig *story.Story
 			for i := range fam {
 				m := &fam[i]
-				if m.Status != story.StatusPublished {
-					continue
-				}
 				if m.Lang == l.Code {
 					same = m
 				}

@@ -19,20 +19,22 @@ type Templates struct {
 	pages map[string]*template.Template
 }
 
-// LoadTemplates parses templates/layout.html with every other file in
-// templates/ as a page. funcs are the helpers the templates call.
-func LoadTemplates(funcs template.FuncMap) (*Templates, error) {
+// LoadTemplates parses one set of templates, templates/SET/: its
+// layout.html with every other file of the folder as a page. The public
+// site and the desk are two sets. funcs are the helpers the templates call.
+func LoadTemplates(set string, funcs template.FuncMap) (*Templates, error) {
 	t := &Templates{pages: map[string]*template.Template{}}
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: templates: %w", err)
+	dir := "templates/" + set + "/"
+	names, err := fs.Glob(templateFiles, dir+"*.html")
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("web: no templates in %s: %v", dir, err)
 	}
 	for _, p := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		name := strings.TrimSuffix(strings.TrimPrefix(p, dir), ".html")
 		if name == "layout" {
 			continue
 		}
-		tpl, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", p)
+		tpl, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, dir+"layout.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
