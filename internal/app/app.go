@@ -18,22 +18,30 @@ import (
 // Env is what a command may touch of the outside world, passed in so that
 // tests can run commands in-process.
 type Env struct {
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	// Ready, when set, is called with the server's URL once it listens.
 	Ready func(url string)
 }
 
+type runFunc func(ctx context.Context, env Env, cfg config.Config, args []string) error
+
+// command is a subcommand. flags, when set, registers the command's own
+// flags beside the shared ones and returns the function that runs it.
 type command struct {
 	name, summary, usage string
-	run                  func(ctx context.Context, env Env, cfg config.Config, args []string) error
+	run                  runFunc
+	flags                func(fs *flag.FlagSet) runFunc
 }
 
 func commands() []command {
 	return []command{
-		{"demo", "load the demo agency into the data folder, then serve it", "qasid demo [flags]", runDemo},
-		{"serve", "serve the site from an existing data folder", "qasid serve [flags]", runServe},
-		{"migrate", "apply database migrations and exit", "qasid migrate [flags]", runMigrate},
+		{name: "demo", summary: "load the demo agency into the data folder, then serve it", usage: "qasid demo [flags]", run: runDemo},
+		{name: "serve", summary: "serve the site and the desk from an existing data folder", usage: "qasid serve [flags]", run: runServe},
+		{name: "migrate", summary: "apply database migrations and exit", usage: "qasid migrate [flags]", run: runMigrate},
+		{name: "user add", summary: "add a desk user; the password is read from standard input", usage: "qasid user add --email EMAIL --role ROLE[,ROLE] [flags] < password", flags: userAddFlags},
+		{name: "user list", summary: "list the desk's users", usage: "qasid user list [flags]", run: runUserList},
 	}
 }
 
@@ -55,8 +63,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	var cmd *command
 	for _, c := range commands() {
-		if c.name == args[0] {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
 			cmd = &c
+			args = append([]string{c.name}, args[len(words):]...)
 			break
 		}
 	}
@@ -68,6 +78,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("qasid "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	load := config.Bind(fs, env.Getenv)
+	run := cmd.run
+	if cmd.flags != nil {
+		run = cmd.flags(fs)
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s\n\n%s.\n\nFlags (each also read from the environment variable in brackets):\n", cmd.usage, capitalise(cmd.summary))
 		fs.PrintDefaults()
@@ -85,7 +99,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "qasid %s: %v\n", cmd.name, err)
 		return 2
 	}
-	if err := cmd.run(ctx, env, cfg, fs.Args()); err != nil {
+	if err := run(ctx, env, cfg, fs.Args()); err != nil {
 		if errors.Is(err, errUsage) {
 			return 2
 		}
@@ -100,7 +114,7 @@ func usage(w io.Writer) {
 	cmds := commands()
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nFlags shared by every command (flags win over the environment):\n")
 	for _, v := range config.Vars() {

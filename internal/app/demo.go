@@ -6,6 +6,7 @@ import (
 
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/demo"
+	"github.com/qasid/qasid/internal/newsroom"
 )
 
 // runDemo loads the demo agency (adding nothing that is already there) and
@@ -26,6 +27,14 @@ func runDemo(ctx context.Context, env Env, cfg config.Config, args []string) err
 	}
 	fmt.Fprintf(env.Stdout, "Demo agency loaded into %s: %d stories in 7 languages (%d created, %d published now).\n",
 		where(cfg), res.Families, res.Created, res.Published)
+	logins, err := demo.Users(ctx, newsroom.New(newsroom.Options{Store: db, Log: log}))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Desk logins (new passwords on every run of demo):\n")
+	for _, l := range logins {
+		fmt.Fprintf(env.Stdout, "  %-10s %-24s %s\n", rolesText(l.Roles), l.Email, l.Password)
+	}
 	return serve(ctx, env, cfg, log, db)
 }
 

@@ -13,9 +13,12 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/config"
+	"github.com/qasid/qasid/internal/desk"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/newsroom"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/web"
 )
 
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
@@ -24,6 +27,41 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	return db, nil
+}
+
+// schedulerEvery is how often scheduled stories and embargoes are checked:
+// a story goes out at most this long after its time.
+const schedulerEvery = 10 * time.Second
+
+// handler builds the whole HTTP surface: the desk under /desk/, the public
+// site everywhere else.
+func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, *newsroom.Service, error) {
+	cat, err := lang.LoadCatalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	assets, err := web.LoadAssets()
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := newsroom.New(newsroom.Options{Store: db, Log: log})
+	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, Assets: assets})
+	if err != nil {
+		return nil, nil, err
+	}
+	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
+		Preview: s.Preview, PublicPath: site.StoryPath})
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	deskHandler := web.Log(log, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}, dk.Handler())
+	mux.Handle("/desk/", deskHandler)
+	mux.Handle("/desk", deskHandler)
+	mux.Handle("/", s.Handler())
+	return mux, svc, nil
 }
 
 func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) error {
@@ -64,22 +102,27 @@ func runServe(ctx context.Context, env Env, cfg config.Config, args []string) er
 	return serve(ctx, env, cfg, log, db)
 }
 
-// serve runs the web server until ctx ends, then shuts down gracefully.
+// serve runs the web server (public site and desk) and the scheduler until
+// ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db store.Store) error {
-	cat, err := lang.LoadCatalog()
+	h, svc, err := handler(cfg, log, db)
 	if err != nil {
 		return err
 	}
-	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL})
-	if err != nil {
-		return err
-	}
+	schedCtx, stopScheduler := context.WithCancel(ctx)
+	defer stopScheduler()
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		svc.RunScheduler(schedCtx, schedulerEvery)
+	}()
+	defer func() { stopScheduler(); <-schedDone }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -89,7 +132,7 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving", "url", url, "config", cfg.String())
-	fmt.Fprintf(env.Stdout, "Qasid is serving on %s\n", url)
+	fmt.Fprintf(env.Stdout, "Qasid is serving on %s (newsroom desk: %sdesk/)\n", url, url)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if env.Ready != nil {
