@@ -11,6 +11,7 @@ import (
 
 	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/auth"
+	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
@@ -251,5 +252,56 @@ func TestHostileInput(t *testing.T) {
 		if strings.Contains(editorPage.body, bad) {
 			t.Errorf("desk editor contains %q unescaped", bad)
 		}
+	}
+}
+
+func TestListFiltersAndInterfaceLanguage(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	rep := f.login(t, auth.RoleReporter)
+	r := rep.post("/desk/stories", url.Values{"lang": {"fr"}, "section": {"sport"}, "headline": {"Le marathon de Lahore"}, "body": {"Texte."}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d", r.status)
+	}
+	ed := f.login(t, auth.RoleEditor)
+	repID := strconv.FormatInt(f.users[auth.RoleReporter].ID, 10)
+	tests := []struct {
+		query string
+		in    bool
+	}{
+		{"", true},
+		{"?author=" + repID, true},
+		{"?author=" + strconv.FormatInt(f.users[auth.RoleEditor].ID, 10), false},
+		{"?lang=fr&status=draft&section=sport", true},
+		{"?lang=en", false},
+		{"?status=published", false},
+		{"?section=world", false},
+		{"?status=bogus&lang=xx", true}, // unknown values do not filter
+	}
+	for _, tt := range tests {
+		r := ed.get("/desk/" + tt.query)
+		if r.status != 200 || strings.Contains(r.body, "Le marathon de Lahore") != tt.in {
+			t.Errorf("/desk/%s: %d, listed=%v, want %v", tt.query, r.status, !tt.in, tt.in)
+		}
+	}
+	if r := ed.get("/desk/?author=abc"); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("bad author filter: %d, want 422", r.status)
+	}
+	if r := rep.get("/desk/?author=me"); !strings.Contains(r.body, "Le marathon de Lahore") {
+		t.Error("the reporter's own story is not under 'my stories'")
+	}
+	// The desk speaks the user's language, right to left for Urdu.
+	if r := rep.post("/desk/account/lang", url.Values{"lang": {"ur"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("set language: %d", r.status)
+	}
+	r = rep.get("/desk/")
+	cat, err := lang.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.body, `<html lang="ur" dir="rtl">`) || !strings.Contains(r.body, ">"+cat.T("ur", "desk.nav_stories")+"</a>") {
+		t.Errorf("Urdu desk: %.300s", r.body)
+	}
+	if r := rep.post("/desk/account/lang", url.Values{"lang": {"xx"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown interface language: %d", r.status)
 	}
 }

@@ -44,8 +44,16 @@ func (d *Desk) list(w http.ResponseWriter, r *http.Request, a newsroom.Actor) er
 	if _, ok := lang.Get(q.Lang); !ok {
 		q.Lang = ""
 	}
-	if qv.Get("author") == "me" {
+	switch v := qv.Get("author"); v {
+	case "":
+	case "me":
 		q.AuthorID = a.User.ID
+	default:
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 1 {
+			return errInputf("author %q is not a user id", v)
+		}
+		q.AuthorID = id
 	}
 	page, _ := strconv.Atoi(qv.Get("page"))
 	page = max(page, 1)
@@ -65,10 +73,24 @@ func (d *Desk) list(w http.ResponseWriter, r *http.Request, a newsroom.Actor) er
 	if err != nil {
 		return err
 	}
+	// Colleagues' names are no secret inside the newsroom: every desk user
+	// may filter by any author.
+	staff, err := d.store.Users(ctx)
+	if err != nil {
+		return err
+	}
 	zone := d.agencyZone(r)
 	data := listPage{page: p, Total: total, LangOptions: langOptions(q.Lang),
 		SectionOptions: sectionOptions(secs, p.Lang.Code, q.Section),
-		AuthorOptions:  []option{{Value: "me", Label: p.T("desk.author_me"), Selected: q.AuthorID != 0}}}
+		AuthorOptions:  []option{{Value: "me", Label: p.T("desk.author_me"), Selected: qv.Get("author") == "me"}}}
+	for _, u := range staff {
+		label := u.Email
+		if u.Name != "" {
+			label = u.Name + " <" + u.Email + ">"
+		}
+		data.AuthorOptions = append(data.AuthorOptions, option{Value: strconv.FormatInt(u.ID, 10), Label: label,
+			Selected: qv.Get("author") == strconv.FormatInt(u.ID, 10)})
+	}
 	for _, s := range []story.Status{story.StatusDraft, story.StatusSubmitted, story.StatusPublished, story.StatusKilled} {
 		data.Statuses = append(data.Statuses, option{Value: string(s), Label: statusLabel(p, s), Selected: s == q.Status})
 	}
