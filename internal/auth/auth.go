@@ -90,6 +90,12 @@ func (u User) Translates(to string) bool {
 	return false
 }
 
+// CoversPair reports whether u is a translator with the pair from→to,
+// which is what being assigned a translation needs.
+func (u User) CoversPair(from, to string) bool {
+	return u.Has(RoleTranslator) && slices.Contains(u.Pairs, Pair{From: from, To: to})
+}
+
 // ErrInvalid marks a user that breaks a rule.
 var ErrInvalid = errors.New("invalid user")
 

@@ -101,6 +101,7 @@ func TestPermissionTable(t *testing.T) {
 		ActionDeskView: everyone, ActionStoryCreate: everyone, ActionStoryView: everyone, ActionStoryEdit: everyone,
 		ActionStorySubmit: everyone, ActionStoryReturn: editors, ActionStoryPublish: editors, ActionStorySchedule: editors,
 		ActionStoryCorrect: editors, ActionStoryKill: editors, ActionAuditView: {RoleAdmin}, ActionUserManage: {RoleAdmin},
+		ActionTranslateStart: editors, ActionTranslateMemory: editors,
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("the table covers %d of %d actions", len(want), len(Actions()))
@@ -160,5 +161,27 @@ func TestStoryRules(t *testing.T) {
 	}
 	if !CanCreateIn(tr, "ur") || CanCreateIn(tr, "en") || !CanCreateIn(rep, "zh") {
 		t.Error("CanCreateIn: translators only in the languages they translate into")
+	}
+}
+
+func TestCoversPair(t *testing.T) {
+	tr := User{ID: 8, Roles: []Role{RoleTranslator}, Pairs: []Pair{{"en", "ur"}, {"ar", "ur"}}}
+	lapsed := User{ID: 9, Roles: []Role{RoleReporter}, Pairs: []Pair{{"en", "ur"}}} // pairs kept from an old role
+	tests := []struct {
+		u        User
+		from, to string
+		want     bool
+	}{
+		{tr, "en", "ur", true},
+		{tr, "ar", "ur", true},
+		{tr, "zh", "ur", false}, // translates into Urdu, but not from Chinese
+		{tr, "ur", "en", false}, // a pair has a direction
+		{tr, "en", "ar", false},
+		{lapsed, "en", "ur", false},
+	}
+	for _, tt := range tests {
+		if got := tt.u.CoversPair(tt.from, tt.to); got != tt.want {
+			t.Errorf("%v %v CoversPair(%s, %s) = %v, want %v", tt.u.Roles, tt.u.Pairs, tt.from, tt.to, got, tt.want)
+		}
 	}
 }

@@ -18,13 +18,16 @@ const (
 	ActionStoryKill     Action = "story.kill"
 	ActionAuditView     Action = "audit.view"
 	ActionUserManage    Action = "user.manage" // add users, disable them, change roles
+	// The translation desk.
+	ActionTranslateStart  Action = "translate.start"  // send a story to other languages and assign the drafts
+	ActionTranslateMemory Action = "translate.memory" // import the memory, change the glossary
 )
 
 // Actions lists every action, for the permission matrix test and the desk.
 func Actions() []Action {
 	return []Action{ActionDeskView, ActionStoryCreate, ActionStoryView, ActionStoryEdit, ActionStorySubmit,
 		ActionStoryReturn, ActionStoryPublish, ActionStorySchedule, ActionStoryCorrect, ActionStoryKill,
-		ActionAuditView, ActionUserManage}
+		ActionAuditView, ActionUserManage, ActionTranslateStart, ActionTranslateMemory}
 }
 
 // grants says which roles may take an action at all. Story actions are
@@ -33,7 +36,8 @@ func grants(a Action) []Role {
 	switch a {
 	case ActionDeskView, ActionStoryCreate, ActionStoryView, ActionStoryEdit, ActionStorySubmit:
 		return []Role{RoleAdmin, RoleEditor, RoleReporter, RoleTranslator}
-	case ActionStoryReturn, ActionStoryPublish, ActionStorySchedule, ActionStoryCorrect, ActionStoryKill:
+	case ActionStoryReturn, ActionStoryPublish, ActionStorySchedule, ActionStoryCorrect, ActionStoryKill,
+		ActionTranslateStart, ActionTranslateMemory:
 		return []Role{RoleAdmin, RoleEditor}
 	case ActionAuditView, ActionUserManage:
 		return []Role{RoleAdmin}

@@ -56,6 +56,14 @@ func runContract(t *testing.T, open opener) {
 		{"desk stories", testDeskStories},
 		{"search headlines", testSearchHeadlines},
 		{"readers see the published version", testPublicVersion},
+		// The translation desk: contract_translation_test.go.
+		{"assignments", testAssignments},
+		{"segment targets", testSegmentTargets},
+		{"translation source", testTranslationSource},
+		{"families published since", testFamiliesPublishedSince},
+		{"memory units", testMemoryUnits},
+		{"glossary", testGlossary},
+		{"followers", testFollowers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

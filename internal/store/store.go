@@ -11,6 +11,7 @@ import (
 
 	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/auth"
+	"github.com/qasid/qasid/internal/memory"
 	"github.com/qasid/qasid/internal/story"
 )
 
@@ -124,6 +125,58 @@ type Store interface {
 	// The change log.
 	Changes(ctx context.Context, afterSeq int64, limit int) ([]story.Change, error)
 	LastSeq(ctx context.Context) (int64, error)
+	// Followers of the change log keep their position here, so that a
+	// restart resumes where they stopped. FollowerSeq is 0 for a follower
+	// that never saved one; SetFollowerSeq never moves a position back.
+	FollowerSeq(ctx context.Context, name string) (int64, error)
+	SetFollowerSeq(ctx context.Context, name string, seq int64) error
+
+	// The translation desk. SetTranslationSource records which published
+	// version of which family member a translation is based on (moving it
+	// to the source's latest version is how an update clears the
+	// out-of-date mark) with its audit entry, and appends a
+	// translation_link change when the source is set first or changes.
+	SetTranslationSource(ctx context.Context, storyID, fromID int64, fromVersion int, a audit.Entry) (story.Story, error)
+	// FamiliesPublishedSince returns every member of the families with a
+	// version published at or after since, most recent family first,
+	// members together by language: the desk dashboard.
+	FamiliesPublishedSince(ctx context.Context, since time.Time, limit int) ([]story.Story, error)
+
+	// Assignments: at most one per translation draft. Assign replaces any
+	// assignment the story had (and opens it again), with its audit entry.
+	// CompleteAssignment keeps the first completion time; a story without
+	// an assignment is ErrNotFound. Assignments lists due first.
+	Assign(ctx context.Context, as Assignment, a audit.Entry) error
+	Assignment(ctx context.Context, storyID int64) (Assignment, error)
+	Assignments(ctx context.Context, q AssignmentQuery) ([]Assignment, error)
+	CompleteAssignment(ctx context.Context, storyID int64, at time.Time) error
+
+	// A translator's work on a draft, segment by segment: the target of
+	// each source segment by index, aligned with a version of the source.
+	// SaveSegmentTargets replaces all of it in one transaction.
+	SegmentTargets(ctx context.Context, storyID int64) (targets []string, sourceVersion int, err error)
+	SaveSegmentTargets(ctx context.Context, storyID int64, sourceVersion int, targets []string) error
+
+	// The translation memory. AddUnits adds units in one transaction, all
+	// or nothing, skipping duplicates (same pair, normalised source and
+	// target), and returns how many were new. ExactUnits finds units by the
+	// hash of their normalised source (memory.Hash), CandidateUnits those
+	// sharing the most of a segment's rarest grams (memory.Grams), for the
+	// caller to score. Units (oldest first) takes a pair in which an empty
+	// code does not filter; CountUnits counts every pair.
+	AddUnits(ctx context.Context, units []memory.Unit) (int, error)
+	ExactUnits(ctx context.Context, srcLang, tgtLang, hash string, limit int) ([]MemoryUnit, error)
+	CandidateUnits(ctx context.Context, srcLang, tgtLang string, grams []string, limit int) ([]MemoryUnit, error)
+	Units(ctx context.Context, srcLang, tgtLang string) ([]MemoryUnit, error)
+	CountUnits(ctx context.Context) (int, error)
+
+	// The glossary: approved terms per language pair, one per normalised
+	// source. AddTerms writes terms in one transaction, changing those
+	// already there; Terms takes a pair in which an empty code does not
+	// filter; DeleteTerm of an unknown id is ErrNotFound.
+	AddTerms(ctx context.Context, terms []memory.Term) (int, error)
+	Terms(ctx context.Context, srcLang, tgtLang string) ([]memory.Term, error)
+	DeleteTerm(ctx context.Context, id int64) error
 
 	Close() error
 }
