@@ -42,6 +42,10 @@ func commands() []command {
 		{name: "migrate", summary: "apply database migrations and exit", usage: "qasid migrate [flags]", run: runMigrate},
 		{name: "user add", summary: "add a desk user; the password is read from standard input", usage: "qasid user add --email EMAIL --role ROLE[,ROLE] [flags] < password", flags: userAddFlags},
 		{name: "user list", summary: "list the desk's users", usage: "qasid user list [flags]", run: runUserList},
+		{name: "tm import", summary: "import a TMX 1.4b file into the translation memory (all or nothing)", usage: "qasid tm import [flags] FILE.tmx|-", flags: memoryFlags("tm", "import")},
+		{name: "tm export", summary: "export the translation memory as TMX 1.4b", usage: "qasid tm export [--src en] [--tgt ur] [--out FILE] [flags]", flags: memoryFlags("tm", "export")},
+		{name: "glossary import", summary: "import glossary terms from CSV (src_lang,tgt_lang,source,target,note)", usage: "qasid glossary import [flags] FILE.csv|-", flags: memoryFlags("glossary", "import")},
+		{name: "glossary export", summary: "export the glossary as CSV", usage: "qasid glossary export [--src en] [--tgt ur] [--out FILE] [flags]", flags: memoryFlags("glossary", "export")},
 	}
 }
 
@@ -114,7 +118,7 @@ func usage(w io.Writer) {
 	cmds := commands()
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nFlags shared by every command (flags win over the environment):\n")
 	for _, v := range config.Vars() {

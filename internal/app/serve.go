@@ -10,14 +10,17 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/desk"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/mt"
 	"github.com/qasid/qasid/internal/newsroom"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/translate"
 	"github.com/qasid/qasid/internal/web"
 )
 
@@ -33,26 +36,51 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store
 // a story goes out at most this long after its time.
 const schedulerEvery = 10 * time.Second
 
+// followEvery is how often the translation memory looks for newly
+// published translations.
+const followEvery = 5 * time.Second
+
+// services builds the newsroom and translation services over a store.
+func services(cfg config.Config, log *slog.Logger, db store.Store) (*newsroom.Service, *translate.Service, error) {
+	svc := newsroom.New(newsroom.Options{Store: db, Log: log})
+	var provider translate.Provider
+	if cfg.MTURL != "" {
+		lt, err := mt.NewLibreTranslate(cfg.MTURL, cfg.MTKey, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		provider = lt
+	}
+	return svc, translate.New(translate.Options{Store: db, Newsroom: svc, Log: log, MT: provider}), nil
+}
+
 // handler builds the whole HTTP surface: the desk under /desk/, the public
 // site everywhere else.
-func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, *newsroom.Service, error) {
+func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, *newsroom.Service, *translate.Service, error) {
 	cat, err := lang.LoadCatalog()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	assets, err := web.LoadAssets()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	svc := newsroom.New(newsroom.Options{Store: db, Log: log})
+	svc, tr, err := services(cfg, log, db)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, Assets: assets})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	mtName := ""
+	if cfg.MTURL != "" {
+		mtName = "LibreTranslate"
 	}
 	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
-		Preview: s.Preview, PublicPath: site.StoryPath})
+		Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	mux := http.NewServeMux()
 	deskHandler := web.Log(log, func(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +89,7 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	mux.Handle("/desk/", deskHandler)
 	mux.Handle("/desk", deskHandler)
 	mux.Handle("/", s.Handler())
-	return mux, svc, nil
+	return mux, svc, tr, nil
 }
 
 func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) error {
@@ -105,18 +133,17 @@ func runServe(ctx context.Context, env Env, cfg config.Config, args []string) er
 // serve runs the web server (public site and desk) and the scheduler until
 // ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db store.Store) error {
-	h, svc, err := handler(cfg, log, db)
+	h, svc, tr, err := handler(cfg, log, db)
 	if err != nil {
 		return err
 	}
-	schedCtx, stopScheduler := context.WithCancel(ctx)
-	defer stopScheduler()
-	schedDone := make(chan struct{})
-	go func() {
-		defer close(schedDone)
-		svc.RunScheduler(schedCtx, schedulerEvery)
-	}()
-	defer func() { stopScheduler(); <-schedDone }()
+	// Background work: the scheduler and the translation memory's change-log
+	// follower. Both keep their state in the database and resume on restart.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	bg.Go(func() { svc.RunScheduler(bgCtx, schedulerEvery) })
+	bg.Go(func() { tr.Follow(bgCtx, followEvery) })
+	defer func() { stopBackground(); bg.Wait() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

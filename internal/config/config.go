@@ -20,6 +20,8 @@ type Config struct {
 	DatabaseURL string // postgres://... to use PostgreSQL instead of SQLite in DataDir
 	BaseURL     string // the public origin used in canonical and hreflang links; derived from Addr when empty
 	LogLevel    slog.Level
+	MTURL       string // a LibreTranslate server for machine pre-translation; empty turns it off
+	MTKey       string // its API key, if it needs one
 }
 
 // Default is the configuration of a fresh machine.
@@ -40,6 +42,8 @@ func Vars() []Var {
 		{"database-url", "QASID_DATABASE_URL", "PostgreSQL URL (postgres://...) to use instead of SQLite in the data folder"},
 		{"base-url", "QASID_BASE_URL", "public URL of the site for canonical links (default http://ADDR)"},
 		{"log-level", "QASID_LOG_LEVEL", "debug, info, warn or error"},
+		{"mt-url", "QASID_MT_URL", "LibreTranslate URL for machine pre-translation in the translation desk (off when empty)"},
+		{"mt-key", "QASID_MT_KEY", "LibreTranslate API key"},
 	}
 }
 
@@ -60,8 +64,11 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 	dbURL := fs.String("database-url", def("QASID_DATABASE_URL", ""), vars[2].Help+" [QASID_DATABASE_URL]")
 	base := fs.String("base-url", def("QASID_BASE_URL", ""), vars[3].Help+" [QASID_BASE_URL]")
 	level := fs.String("log-level", def("QASID_LOG_LEVEL", "info"), vars[4].Help+" [QASID_LOG_LEVEL]")
+	mtURL := fs.String("mt-url", def("QASID_MT_URL", ""), vars[5].Help+" [QASID_MT_URL]")
+	mtKey := fs.String("mt-key", def("QASID_MT_KEY", ""), vars[6].Help+" [QASID_MT_KEY]")
 	return func() (Config, error) {
 		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
+		c.MTURL, c.MTKey = strings.TrimSpace(*mtURL), *mtKey
 		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 			return c, fmt.Errorf("config: log level %q: want debug, info, warn or error", *level)
 		}
@@ -87,6 +94,11 @@ func (c *Config) validate() error {
 		}
 		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	}
+	if c.MTURL != "" {
+		if u, err := url.Parse(c.MTURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("config: mt URL %q: want http(s)://host[:port]", c.MTURL))
+		}
+	}
 	u, perr := url.Parse(c.BaseURL)
 	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 		errs = append(errs, fmt.Errorf("config: base URL %q: want an origin such as https://news.example.org", c.BaseURL))
@@ -105,5 +117,9 @@ func (c Config) String() string {
 			db = "postgres " + u.Redacted()
 		}
 	}
-	return fmt.Sprintf("addr=%s data=%s db=%s base_url=%s", c.Addr, c.DataDir, db, c.BaseURL)
+	mt := "off"
+	if c.MTURL != "" {
+		mt = c.MTURL // the key is never printed
+	}
+	return fmt.Sprintf("addr=%s data=%s db=%s base_url=%s mt=%s", c.Addr, c.DataDir, db, c.BaseURL, mt)
 }

@@ -61,6 +61,7 @@ func TestInvalidSettings(t *testing.T) {
 		{[]string{"--base-url", "ftp://x"}, "base URL"},
 		{[]string{"--base-url", "https://x/news"}, "base URL"},
 		{[]string{"--log-level", "chatty"}, "log level"},
+		{[]string{"--mt-url", "libretranslate"}, "mt URL"},
 	}
 	for _, tt := range tests {
 		if _, err := parse(t, nil, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -70,11 +71,11 @@ func TestInvalidSettings(t *testing.T) {
 }
 
 func TestStringHidesThePassword(t *testing.T) {
-	c, err := parse(t, nil, "--database-url", "postgres://qasid:s3cret@db.internal/qasid")
+	c, err := parse(t, map[string]string{"QASID_MT_KEY": "mtsecret"}, "--database-url", "postgres://qasid:s3cret@db.internal/qasid", "--mt-url", "http://127.0.0.1:5000")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := c.String(); strings.Contains(s, "s3cret") || !strings.Contains(s, "db.internal") {
+	if s := c.String(); strings.Contains(s, "s3cret") || strings.Contains(s, "mtsecret") || !strings.Contains(s, "db.internal") || c.MTKey != "mtsecret" {
 		t.Errorf("String() = %q", s)
 	}
 }

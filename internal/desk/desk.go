@@ -20,6 +20,7 @@ import (
 	"github.com/qasid/qasid/internal/newsroom"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/translate"
 	"github.com/qasid/qasid/internal/web"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// PublicPath is the public URL path of a story.
 	PublicPath func(st story.Story) string
 	Now        func() time.Time
+	// Translate is the translation desk's service; MTName names the machine
+	// translation provider, if one is configured.
+	Translate *translate.Service
+	MTName    string
 }
 
 // Desk serves /desk/.
@@ -48,11 +53,14 @@ type Desk struct {
 	publicPath func(st story.Story) string
 	now        func() time.Time
 	tpl        *web.Templates
+	tr         *translate.Service
+	mtName     string
 }
 
 const (
 	sessionCookie = "qasid_session"
-	maxForm       = 2 << 20 // a 1 MiB body plus the other fields, with room for encoding
+	maxForm       = 2 << 20   // a 1 MiB body plus the other fields, with room for encoding
+	maxUpload     = 200 << 20 // a TMX or glossary file
 )
 
 // New parses the desk's templates.
@@ -61,7 +69,10 @@ func New(o Options) (*Desk, error) {
 		return nil, errors.New("desk: service, store, catalog, preview and public path are required")
 	}
 	d := &Desk{svc: o.Service, store: o.Store, cat: o.Catalog, assets: o.Assets, log: o.Log,
-		preview: o.Preview, publicPath: o.PublicPath, now: o.Now}
+		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName}
+	if d.tr == nil {
+		return nil, errors.New("desk: the translation service is required")
+	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
@@ -102,6 +113,20 @@ func (d *Desk) Handler() http.Handler {
 	mux.Handle("POST /desk/preview", d.user(d.previewBody))
 	mux.Handle("GET /desk/headlines", d.user(d.headlines))
 
+	mux.Handle("POST /desk/stories/{id}/translations", d.user(d.startTranslations))
+	mux.Handle("GET /desk/stories/{id}/translate", d.user(d.workspace))
+	mux.Handle("POST /desk/stories/{id}/translate", d.user(d.saveWorkspace))
+	mux.Handle("POST /desk/stories/{id}/translate/mt", d.user(d.machine))
+	mux.Handle("GET /desk/queue", d.user(d.queue))
+	mux.Handle("GET /desk/dashboard", d.user(d.dashboard))
+	mux.Handle("GET /desk/memory", d.user(d.memory))
+	mux.Handle("POST /desk/memory/tmx", d.user(d.importTMX))
+	mux.Handle("GET /desk/memory/tmx", d.user(d.exportTMX))
+	mux.Handle("POST /desk/memory/glossary", d.user(d.addTerm))
+	mux.Handle("POST /desk/memory/glossary/{id}/delete", d.user(d.deleteTerm))
+	mux.Handle("POST /desk/memory/glossary.csv", d.user(d.importGlossary))
+	mux.Handle("GET /desk/memory/glossary.csv", d.user(d.exportGlossary))
+
 	mux.Handle("GET /desk/audit", d.user(d.audit))
 	mux.Handle("GET /desk/users", d.user(d.users))
 	mux.Handle("POST /desk/users", d.user(d.addUser))
@@ -122,10 +147,15 @@ func (d *Desk) Handler() http.Handler {
 }
 
 // limitBody caps request bodies, so that an oversized form is refused with
-// a clear message instead of being read into memory.
+// a clear message instead of being read into memory. Memory and glossary
+// files may be larger than a story.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		limit := int64(maxForm)
+		if strings.HasPrefix(r.URL.Path, "/desk/memory/") {
+			limit = maxUpload
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -194,6 +224,8 @@ func publicError(err error) (int, string) {
 		return http.StatusForbidden, ""
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, ""
+	case errors.Is(err, translate.ErrNoProvider):
+		return http.StatusNotFound, ""
 	case errors.Is(err, store.ErrBadMove):
 		return http.StatusConflict, ""
 	case errors.Is(err, store.ErrConflict):
@@ -215,7 +247,7 @@ var errInput = errors.New("bad input")
 // userMessage strips the package prefixes from a validation error.
 func userMessage(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"newsroom: ", "store: ", "desk: ", "auth: ", "create story: ", "save story: ", "update story: "} {
+	for _, p := range []string{"newsroom: ", "store: ", "desk: ", "auth: ", "translate: ", "create story: ", "save story: ", "update story: ", "invalid story: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

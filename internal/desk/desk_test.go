@@ -22,6 +22,7 @@ import (
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/translate"
 )
 
 const password = "correct horse battery"
@@ -32,6 +33,7 @@ type fixture struct {
 	srv   *httptest.Server
 	db    store.Store
 	svc   *newsroom.Service
+	tr    *translate.Service
 	users map[auth.Role]auth.User
 }
 
@@ -50,7 +52,8 @@ func newFixture(t testing.TB, db store.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath})
+	tr := translate.New(translate.Options{Store: db, Newsroom: svc})
+	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,12 +62,12 @@ func newFixture(t testing.TB, db store.Store) *fixture {
 	mux.Handle("/", s.Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, db: db, svc: svc, users: map[auth.Role]auth.User{}}
+	f := &fixture{srv: srv, db: db, svc: svc, tr: tr, users: map[auth.Role]auth.User{}}
 	for _, u := range []auth.User{
 		{Email: "admin@test.example", Roles: []auth.Role{auth.RoleAdmin}, UILang: "en"},
 		{Email: "editor@test.example", Roles: []auth.Role{auth.RoleEditor}, UILang: "en"},
 		{Email: "reporter@test.example", Roles: []auth.Role{auth.RoleReporter}, UILang: "en"},
-		{Email: "translator@test.example", Roles: []auth.Role{auth.RoleTranslator}, UILang: "en", Pairs: []auth.Pair{{From: "en", To: "ur"}}},
+		{Email: "translator@test.example", Roles: []auth.Role{auth.RoleTranslator}, UILang: "en", Pairs: []auth.Pair{{From: "en", To: "ur"}, {From: "en", To: "zh"}}},
 	} {
 		if err := svc.BootstrapUser(ctx, &u, password); err != nil {
 			t.Fatal(err)

@@ -29,6 +29,10 @@ type editPage struct {
 	CanSave, CanSubmit, CanReturn          bool
 	CanPublish, CanSchedule                bool
 	CanCorrect, CanKill                    bool
+	Family                                 []familyRow
+	Missing                                []lang.Language
+	Assignees                              []option
+	WorkspaceURL                           string
 }
 
 func facts(st story.Story) auth.StoryFacts {
@@ -99,6 +103,9 @@ func (d *Desk) renderEditor(w http.ResponseWriter, r *http.Request, a newsroom.A
 		}
 	}
 	data.page = p
+	if err := d.familyPart(r, a, p, st, &data); err != nil {
+		return err
+	}
 	if st.Body != "" {
 		// A preview that fails (a body the renderer refuses) must not hide
 		// the editor that can fix it.

@@ -53,7 +53,8 @@ func (d *Desk) page(r *http.Request, u auth.User, nav string) page {
 // message in the user's language.
 func flashText(p page, done string) string {
 	switch done {
-	case "saved", "created", "submitted", "returned", "published", "scheduled", "corrected", "killed", "user_added", "user_updated":
+	case "saved", "created", "submitted", "returned", "published", "scheduled", "corrected", "killed", "user_added", "user_updated",
+		"translations", "imported", "term_added", "term_deleted":
 		return p.T("desk.done_" + done)
 	}
 	return ""

@@ -73,3 +73,30 @@ document.addEventListener("DOMContentLoaded", () => {
     }, 250);
   });
 });
+
+// The translation workspace: a memory match or a machine suggestion fills
+// its segment with one click; the translator edits from there.
+document.addEventListener("DOMContentLoaded", () => {
+  const ws = document.querySelector("form.workspace");
+  if (!ws) return;
+  ws.addEventListener("click", async (e) => {
+    const use = e.target.closest("button.use-match");
+    if (use) {
+      const box = document.getElementById(use.dataset.target);
+      box.value = use.dataset.text;
+      box.focus();
+      return;
+    }
+    const mt = e.target.closest("button.mt");
+    if (mt && ws.dataset.mt) {
+      const box = document.getElementById(mt.dataset.target);
+      mt.disabled = true;
+      try {
+        const res = await fetch(ws.dataset.mt + "?" + new URLSearchParams({ index: mt.dataset.index }), { method: "POST", credentials: "same-origin" });
+        if (res.ok && box.value.trim() === "") box.value = await res.text();
+      } finally {
+        mt.disabled = false;
+      }
+    }
+  });
+});
