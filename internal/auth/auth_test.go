@@ -145,6 +145,9 @@ func TestStoryRules(t *testing.T) {
 		{rep, ActionStoryView, others, true},
 		{tr, ActionStoryEdit, urdu, true},
 		{tr, ActionStoryEdit, french, false},
+		{tr, ActionStoryEdit, StoryFacts{AuthorID: 1, Lang: "ur", Status: "published"}, true},
+		{tr, ActionStoryEdit, StoryFacts{AuthorID: 8, Lang: "fr", Status: "published"}, false},
+		{tr, ActionStoryEdit, StoryFacts{AuthorID: 1, Lang: "ur", Status: "killed"}, false},
 		{tr, ActionStoryView, others, true}, // English is the translator's source
 		{tr, ActionStoryView, french, false},
 		{ed, ActionStoryPublish, StoryFacts{Status: "submitted"}, true},

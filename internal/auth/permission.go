@@ -92,6 +92,11 @@ func CanOnStory(u User, a Action, st StoryFacts) bool {
 	case ActionStoryView:
 		return own || u.Has(RoleReporter) || u.Translates(st.Lang) || u.translatesFrom(st.Lang)
 	case ActionStoryEdit:
+		if st.Status == "published" {
+			// A translator brings an out-of-date translation up to date in
+			// its working copy; an editor publishes the correction.
+			return u.Translates(st.Lang)
+		}
 		return mine && (st.Status == "draft" || st.Status == "submitted")
 	case ActionStorySubmit:
 		return mine && st.Status == "draft"

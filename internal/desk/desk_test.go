@@ -39,6 +39,12 @@ type fixture struct {
 
 func newFixture(t testing.TB, db store.Store) *fixture {
 	t.Helper()
+	return newFixtureWith(t, db, nil, "")
+}
+
+// newFixtureWith is newFixture with a machine translation provider.
+func newFixtureWith(t testing.TB, db store.Store, provider translate.Provider, mtName string) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, db); err != nil {
 		t.Fatal(err)
@@ -52,8 +58,8 @@ func newFixture(t testing.TB, db store.Store) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := translate.New(translate.Options{Store: db, Newsroom: svc})
-	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr})
+	tr := translate.New(translate.Options{Store: db, Newsroom: svc, MT: provider})
+	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName})
 	if err != nil {
 		t.Fatal(err)
 	}

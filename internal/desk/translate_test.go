@@ -76,6 +76,9 @@ func TestTranslationPages(t *testing.T) {
 	if ws.status != 200 || !strings.Contains(ws.body, "Delegations met again on Sunday.") || !strings.Contains(ws.body, `name="t0"`) {
 		t.Fatalf("workspace: %d", ws.status)
 	}
+	if strings.Contains(ws.body, `class="mt"`) {
+		t.Error("a machine button without a configured provider")
+	}
 	// The French translator-less language stays missing on the overview.
 	if !strings.Contains(ed.get("/desk/stories/"+id).body, "tstate-missing") {
 		t.Error("the family overview shows no missing language")

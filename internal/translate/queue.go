@@ -59,12 +59,17 @@ func (s *Service) Queue(ctx context.Context, a newsroom.Actor) ([]Task, error) {
 			continue
 		}
 		src := sources[st.TranslatedFromID]
+		stale := src.ID != 0 && outOfDate(src, st.TranslatedFromVersion)
+		// A published translation is done work, until its source changes.
+		if st.Status == story.StatusPublished && !stale {
+			continue
+		}
 		out = append(out, Task{
 			Story:     st,
 			Source:    src,
 			Due:       as.DueAt,
 			Overdue:   !as.DueAt.IsZero() && now.After(as.DueAt),
-			OutOfDate: src.ID != 0 && outOfDate(src, st.TranslatedFromVersion),
+			OutOfDate: stale,
 		})
 	}
 	return out, nil

@@ -131,9 +131,13 @@ func TestAssignmentRules(t *testing.T) {
 		if as2, _ := db.Assignment(e.ctx, ur.ID); as2.AssigneeID != e.editor.ID || !as2.DueAt.IsZero() {
 			t.Errorf("reassigned: %+v", as2)
 		}
-		// A published translation is no translator's to edit.
+		// A published translation may be given back to its translator to
+		// bring up to date; a translator of another pair still may not.
 		e.translateAndPublish(t, ur.ID, urduV1)
-		wantErr(t, "published translation", e.svc.Assign(e.ctx, as(e.editor), ur.ID, e.urTr.ID, due), auth.ErrInvalid)
+		if err := e.svc.Assign(e.ctx, as(e.editor), ur.ID, e.urTr.ID, due); err != nil {
+			t.Errorf("assigning a published translation for an update: %v", err)
+		}
+		wantErr(t, "published translation, wrong pair", e.svc.Assign(e.ctx, as(e.editor), ur.ID, e.zhTr.ID, due), auth.ErrInvalid)
 	})
 }
 
@@ -189,8 +193,7 @@ func TestQueue(t *testing.T) {
 		if tasks = queue(e.urTr); !tasks[2].OutOfDate || tasks[0].OutOfDate {
 			t.Errorf("out of date flags: %v, %v", tasks[0].OutOfDate, tasks[2].OutOfDate)
 		}
-		// A published translation leaves the queue: the translator can no
-		// longer edit it.
+		// A published translation leaves the queue while it is up to date.
 		e.translateAndPublish(t, ids[1], urduV1)
 		if len(queue(e.urTr)) != 2 {
 			t.Errorf("queue after publishing one: %d tasks, want 2", len(queue(e.urTr)))

@@ -327,10 +327,16 @@ func TestTranslationPermissions(t *testing.T) {
 		if _, err := e.svc.Workspace(e.ctx, as(e.zhTr), d["zh"].ID); err != nil {
 			t.Errorf("chinese translator opens chinese: %v", err)
 		}
-		// Once published, the translator may look but no longer edit.
-		e.translateAndPublish(t, d["ur"].ID, urduV1)
-		_, err := e.svc.Save(e.ctx, as(e.urTr), d["ur"].ID, urduV1, true, false, false)
-		wantErr(t, "translator edits a published translation", err, store.ErrBadMove)
+		// Once published, the translator may update the working copy (for a
+		// correction an editor publishes); readers still see version 1.
+		pub := e.translateAndPublish(t, d["ur"].ID, urduV1)
+		changed := append([]string{"نئی سرخی"}, urduV1[1:]...)
+		if _, err := e.svc.Save(e.ctx, as(e.urTr), d["ur"].ID, changed, true, false, false); err != nil {
+			t.Errorf("translator updates a published translation: %v", err)
+		}
+		if p, err := db.PublicStory(e.ctx, d["ur"].ID, e.clock.Now()); err != nil || p.Headline != pub.Headline || p.Version != pub.Version {
+			t.Errorf("readers see %q v%d (%v), want the published %q v%d", p.Headline, p.Version, err, pub.Headline, pub.Version)
+		}
 	})
 }
 
