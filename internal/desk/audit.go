@@ -2,7 +2,6 @@ package desk
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -77,18 +76,7 @@ func (d *Desk) audit(w http.ResponseWriter, r *http.Request, a newsroom.Actor) e
 		data.Entries = append(data.Entries, auditRow{At: p.Lang.FormatDateTime(e.At.In(zone)), ISO: e.At.UTC().Format(time.RFC3339),
 			Actor: e.Actor, Action: string(e.Action), IP: e.IP, Detail: e.Detail, StoryID: e.StoryID})
 	}
-	link := func(n int) string {
-		v := url.Values{}
-		for _, k := range []string{"story", "user"} {
-			if qv.Get(k) != "" {
-				v.Set(k, qv.Get(k))
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		return "/desk/audit?" + v.Encode()
-	}
+	link := func(n int) string { return pageLink("/desk/audit", qv, []string{"story", "user"}, n) }
 	if page > 1 {
 		data.PrevURL = link(page - 1)
 	}

@@ -24,26 +24,7 @@ func TestDeskInBrowser(t *testing.T) {
 	b := browsertest.New(t, "desk")
 	f := newFixture(t, storetest.SQLite(t))
 	base := f.srv.URL
-	set := func(sel, value string) {
-		t.Helper()
-		b.Eval(`(() => { const e = document.querySelector(` + strconv.Quote(sel) + `); e.value = ` + strconv.Quote(value) + `;
-			e.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
-	}
-	login := func(role auth.Role) {
-		t.Helper()
-		b.Open(base+"/desk/login", "#q_email")
-		set("#q_email", f.users[role].Email)
-		set("#q_password", password)
-		b.Do(chromedp.Click(chromedp.CSS(`.login button[type=submit]`)))
-		b.WaitURL("/desk/")
-		b.Do(chromedp.WaitVisible(chromedp.CSS(`.desk-user`)))
-	}
-	logout := func() {
-		t.Helper()
-		b.Do(chromedp.Click(chromedp.CSS(`.desk-user button.link`)))
-		b.WaitURL("/desk/login")
-	}
-
+	set, login, logout := deskBrowser(t, b, f)
 	// The reporter writes in Urdu; the editor fields follow the story's direction.
 	login(auth.RoleReporter)
 	b.Open(base+"/desk/stories/new?lang=ur", "#q_headline")
@@ -126,4 +107,29 @@ func TestDeskInBrowser(t *testing.T) {
 	}
 	b.Open(base+"/desk/", "table.stories")
 	b.Shot("5-desk-list.png")
+}
+
+// deskBrowser returns helpers for a browser test of the desk: set a field
+// (firing its input event), sign in as a role, sign out.
+func deskBrowser(t *testing.T, b *browsertest.Browser, f *fixture) (set func(sel, value string), login func(auth.Role), logout func()) {
+	set = func(sel, value string) {
+		t.Helper()
+		b.Eval(`(() => { const e = document.querySelector(` + strconv.Quote(sel) + `); e.value = ` + strconv.Quote(value) + `;
+			e.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+	}
+	login = func(role auth.Role) {
+		t.Helper()
+		b.Open(f.srv.URL+"/desk/login", "#q_email")
+		set("#q_email", f.users[role].Email)
+		set("#q_password", password)
+		b.Do(chromedp.Click(chromedp.CSS(`.login button[type=submit]`)))
+		b.WaitURL("/desk/")
+		b.Do(chromedp.WaitVisible(chromedp.CSS(`.desk-user`)))
+	}
+	logout = func() {
+		t.Helper()
+		b.Do(chromedp.Click(chromedp.CSS(`.desk-user button.link`)))
+		b.WaitURL("/desk/login")
+	}
+	return set, login, logout
 }

@@ -3,6 +3,7 @@ package desk
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -67,4 +68,22 @@ func localTime(v string, zone *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errInputf("time %q: want YYYY-MM-DDTHH:MM", v)
+}
+
+// pageLink is the URL of page n of a filtered list: the filters named by
+// keys are kept from the current query, empty ones dropped.
+func pageLink(path string, qv url.Values, keys []string, n int) string {
+	v := url.Values{}
+	for _, k := range keys {
+		if qv.Get(k) != "" {
+			v.Set(k, qv.Get(k))
+		}
+	}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -112,21 +111,7 @@ func (d *Desk) list(w http.ResponseWriter, r *http.Request, a newsroom.Actor) er
 		}
 		data.Rows = append(data.Rows, row)
 	}
-	link := func(n int) string {
-		v := url.Values{}
-		for _, k := range []string{"status", "lang", "section", "author"} {
-			if qv.Get(k) != "" {
-				v.Set(k, qv.Get(k))
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return "/desk/"
-		}
-		return "/desk/?" + v.Encode()
-	}
+	link := func(n int) string { return pageLink("/desk/", qv, []string{"status", "lang", "section", "author"}, n) }
 	if page > 1 {
 		data.PrevURL = link(page - 1)
 	}

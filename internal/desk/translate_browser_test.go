@@ -46,24 +46,7 @@ func TestTranslationDeskInBrowser(t *testing.T) {
 	if err := f.tr.AddTerm(ctx, ed, memory.Term{SrcLang: "en", TgtLang: "ur", Source: "Gwadar Port Authority", Target: "گوادر پورٹ اتھارٹی"}); err != nil {
 		t.Fatal(err)
 	}
-	set := func(sel, value string) {
-		t.Helper()
-		b.Eval(`(() => { const e = document.querySelector(` + strconv.Quote(sel) + `); e.value = ` + strconv.Quote(value) + `; return true })()`)
-	}
-	login := func(role auth.Role) {
-		t.Helper()
-		b.Open(base+"/desk/login", "#q_email")
-		set("#q_email", f.users[role].Email)
-		set("#q_password", password)
-		b.Do(chromedp.Click(chromedp.CSS(`.login button[type=submit]`)))
-		b.WaitURL("/desk/")
-		b.Do(chromedp.WaitVisible(chromedp.CSS(`.desk-user`)))
-	}
-	logout := func() {
-		t.Helper()
-		b.Do(chromedp.Click(chromedp.CSS(`.desk-user button.link`)))
-		b.WaitURL("/desk/login")
-	}
+	set, login, logout := deskBrowser(t, b, f)
 	id := strconv.FormatInt(src.ID, 10)
 
 	// The editor sends the story to Urdu and Chinese, assigned to the translator.
