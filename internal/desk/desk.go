@@ -127,6 +127,8 @@ func (d *Desk) Handler() http.Handler {
 	mux.Handle("POST /desk/memory/glossary.csv", d.user(d.importGlossary))
 	mux.Handle("GET /desk/memory/glossary.csv", d.user(d.exportGlossary))
 
+	d.wireRoutes(mux)
+
 	mux.Handle("GET /desk/audit", d.user(d.audit))
 	mux.Handle("GET /desk/users", d.user(d.users))
 	mux.Handle("POST /desk/users", d.user(d.addUser))

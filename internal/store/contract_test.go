@@ -21,11 +21,14 @@ type opener func(t *testing.T) (db *DB, reopen func(t *testing.T) *DB)
 
 // runContract is the store's behaviour, checked the same way on every
 // database.
+// contractTest is one named test of the contract suite.
+type contractTest struct {
+	name string
+	run  func(t *testing.T, db *DB, reopen func(t *testing.T) *DB)
+}
+
 func runContract(t *testing.T, open opener) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, db *DB, reopen func(t *testing.T) *DB)
-	}{
+	tests := []contractTest{
 		{"migrations", testMigrations},
 		{"agency", testAgency},
 		{"sections", testSections},
@@ -65,6 +68,8 @@ func runContract(t *testing.T, open opener) {
 		{"glossary", testGlossary},
 		{"followers", testFollowers},
 	}
+	tests = append(tests, subscriberContract()...)
+	tests = append(tests, deliveryContract()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

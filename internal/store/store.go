@@ -25,6 +25,11 @@ var (
 // Store is everything Qasid keeps. Every method takes a context first and
 // returns domain values and the sentinel errors above.
 type Store interface {
+	// The wire: subscribers, keys, entitlements and webhook endpoints
+	// (subscriber.go), and durable webhook deliveries (delivery.go).
+	SubscriberStore
+	DeliveryStore
+
 	// Agency settings and sections.
 	Agency(ctx context.Context) (story.Agency, error)
 	SaveAgency(ctx context.Context, a story.Agency) error
