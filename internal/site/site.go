@@ -39,6 +39,8 @@ type Site struct {
 	matcher *lang.Matcher
 	tpl     *web.Templates
 	assets  *web.Assets
+
+	sitemapSize int // stories per sitemap file; a field so tests can page with a few
 }
 
 // New parses the templates and assets; an error here means the binary
@@ -48,7 +50,7 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: store and catalog are required")
 	}
 	s := &Site{store: o.Store, cat: o.Catalog, log: o.Log, baseURL: o.BaseURL, now: o.Now,
-		body: story.NewBodyRenderer(), matcher: lang.NewMatcher()}
+		body: story.NewBodyRenderer(), matcher: lang.NewMatcher(), sitemapSize: sitemapSize}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -74,6 +76,10 @@ func (s *Site) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.root)
 	mux.Handle("GET /assets/{file}", s.assets)
 	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.HandleFunc("GET /sitemap.xml", s.handle(s.sitemapIndex))
+	mux.HandleFunc("GET /sitemaps/{file}", s.handle(s.sitemap))
+	mux.HandleFunc("GET /feeds/{file}", s.handle(s.languageFeed))       // en.rss, en.atom
+	mux.HandleFunc("GET /feeds/{lang}/{file}", s.handle(s.sectionFeed)) // en/world.rss; see feed.go for why /feeds/
 	mux.HandleFunc("GET /lang/{code}", s.switchLanguage)
 	mux.HandleFunc("GET /{lang}", s.addSlash)
 	mux.HandleFunc("GET /{lang}/{$}", s.handle(s.home))
@@ -154,9 +160,16 @@ type errorPage struct {
 	Heading, Message string
 }
 
+// robots lets crawlers read the public site but not the desk or the wire
+// API, and points them at the sitemap index. The Sitemap line needs an
+// absolute URL, so it is left out when no public origin is configured
+// (the request's Host is the client's word, not ours).
 func (s *Site) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "User-agent: *\nAllow: /\n")
+	fmt.Fprintf(w, "User-agent: *\nAllow: /\nDisallow: /desk/\nDisallow: /wire/\n")
+	if s.baseURL != "" {
+		fmt.Fprintf(w, "\nSitemap: %s/sitemap.xml\n", s.baseURL)
+	}
 }
 
 // addSlash sends /en and /en/world to their canonical forms with a slash.

@@ -26,6 +26,12 @@ type storyPage struct {
 	Corrections             []correction
 	Tags                    []string
 	Translations            []navLink
+
+	// For the head: schema.org NewsArticle as JSON-LD, Open Graph's
+	// og:locale:alternate values, and the time of the latest version.
+	JSONLD           template.JS
+	LocaleAlternates []string
+	ModifiedISO      string
 }
 
 type storyView struct {
@@ -122,23 +128,18 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	// Alternates: every published translation, this page included, and
-	// x-default pointing at the original.
-	xdefault := st
+	// x-default pointing at the original, the same set the sitemaps list.
+	for _, a := range s.familyLinks(family) {
+		data.Alternates = append(data.Alternates, alternate{Hreflang: a.Hreflang, Href: a.Href})
+	}
 	for _, o := range lang.All() {
-		m, ok := published[o.Code]
-		if !ok {
-			continue
-		}
-		data.Alternates = append(data.Alternates, alternate{Hreflang: o.Tag, Href: s.baseURL + escapePath(StoryPath(m))})
-		if m.TranslatedFromID == 0 && xdefault.TranslatedFromID != 0 {
-			xdefault = m
-		}
-		if o.Code != l.Code {
+		if m, ok := published[o.Code]; ok && o.Code != l.Code {
 			data.Translations = append(data.Translations, navLink{Code: o.Code, Tag: o.Tag, Dir: o.Dir, Name: o.Name, URL: StoryPath(m)})
+			data.LocaleAlternates = append(data.LocaleAlternates, o.OGLocale)
 		}
 	}
-	data.Alternates = append(data.Alternates, alternate{Hreflang: "x-default", Href: s.baseURL + escapePath(StoryPath(xdefault))})
 
+	modified := st.PublishedAt
 	if st.Version > 1 {
 		versions, err := s.store.StoryVersions(ctx, st.ID)
 		if err != nil {
@@ -152,6 +153,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		last := versions[len(versions)-1]
 		data.Updated = l.FormatDateTime(last.PublishedAt.In(p.zone))
 		data.UpdatedISO = last.PublishedAt.UTC().Format(time.RFC3339)
+		modified = last.PublishedAt
 	}
 
 	body, err := s.storyBody(ctx, l, st, p.Agency.Credit, p.zone, now)
@@ -159,6 +161,16 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Body = body
+	data.ModifiedISO = modified.UTC().Format(time.RFC3339)
+	a, err := s.store.Agency(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	data.JSONLD, err = s.newsArticle(st, articleInfo{Family: family, Agency: a, Section: data.SectionName,
+		Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified})
+	if err != nil {
+		return err
+	}
 	return s.tpl.Render(w, http.StatusOK, "story", data)
 }
 
@@ -169,19 +181,25 @@ func (s *Site) storyBody(ctx context.Context, l lang.Language, st story.Story, c
 	if err != nil {
 		return "", err
 	}
+	return withDateline(body, datelineText(l, st, credit, zone, now)), nil
+}
+
+// datelineText is a story's dateline as printed, "" for a story without
+// one. A place without a date takes the day of publication (or today, for
+// a preview) in the agency's zone.
+func datelineText(l lang.Language, st story.Story, credit string, zone *time.Location, now time.Time) string {
 	dl := st.Dateline.Date
-	var dateline string
-	if !dl.IsZero() || st.Dateline.Place != "" {
-		day := time.Date(dl.Year, dl.Month, dl.Day, 12, 0, 0, 0, time.UTC)
-		if dl.IsZero() {
-			day = now.In(zone)
-			if !st.PublishedAt.IsZero() {
-				day = st.PublishedAt.In(zone)
-			}
-		}
-		dateline = l.FormatDateline(st.Dateline.Place, day, credit)
+	if dl.IsZero() && st.Dateline.Place == "" {
+		return ""
 	}
-	return withDateline(body, dateline), nil
+	day := time.Date(dl.Year, dl.Month, dl.Day, 12, 0, 0, 0, time.UTC)
+	if dl.IsZero() {
+		day = now.In(zone)
+		if !st.PublishedAt.IsZero() {
+			day = st.PublishedAt.In(zone)
+		}
+	}
+	return l.FormatDateline(st.Dateline.Place, day, credit)
 }
 
 // Preview renders a story's body exactly as its public page would, in the
