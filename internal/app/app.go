@@ -46,6 +46,10 @@ func commands() []command {
 		{name: "tm export", summary: "export the translation memory as TMX 1.4b", usage: "qasid tm export [--src en] [--tgt ur] [--out FILE] [flags]", flags: memoryFlags("tm", "export")},
 		{name: "glossary import", summary: "import glossary terms from CSV (src_lang,tgt_lang,source,target,note)", usage: "qasid glossary import [flags] FILE.csv|-", flags: memoryFlags("glossary", "import")},
 		{name: "glossary export", summary: "export the glossary as CSV", usage: "qasid glossary export [--src en] [--tgt ur] [--out FILE] [flags]", flags: memoryFlags("glossary", "export")},
+		{name: "subscriber add", summary: "add a wire subscriber and print its first API key once", usage: "qasid subscriber add --name NAME [--contact C] [--languages en,ur] [--sections world,business] [flags]", flags: subscriberAddFlags},
+		{name: "subscriber list", summary: "list the wire's subscribers", usage: "qasid subscriber list [flags]", run: runSubscriberList},
+		{name: "subscriber key", summary: "make a new API key for a subscriber, or revoke one", usage: "qasid subscriber key --id N | --revoke PREFIX [flags]", flags: subscriberKeyFlags},
+		{name: "subscriber suspend", summary: "suspend a subscriber, or resume it", usage: "qasid subscriber suspend --id N [--resume] [flags]", flags: subscriberSuspendFlags},
 	}
 }
 

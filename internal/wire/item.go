@@ -1,0 +1,158 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"time"
+
+	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/site"
+	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/wire/ninjs"
+)
+
+// Input gathers what the encoders need for one version of one story: the
+// story as it stood at that version, its family's public members, the
+// agency, the rendered body and the embargo the version was published
+// under. The pull API and the webhooks both render items through it, so
+// that a subscriber gets the same item either way.
+func (s *Service) Input(ctx context.Context, storyID int64, version int) (ninjs.Input, error) {
+	in, err := s.input(ctx, storyID, version, nil)
+	if err != nil {
+		return ninjs.Input{}, fmt.Errorf("wire: item %d v%d: %w", storyID, version, err)
+	}
+	return in, nil
+}
+
+// input is Input with the agency, when the caller already has it.
+func (s *Service) input(ctx context.Context, storyID int64, version int, agency *story.Agency) (ninjs.Input, error) {
+	if s.cat == nil {
+		return ninjs.Input{}, errors.New("no catalog to render bodies with")
+	}
+	st, err := s.st.Story(ctx, storyID)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	v, err := s.st.StoryVersion(ctx, storyID, version)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	embargo, err := s.st.VersionEmbargo(ctx, storyID, version)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	if agency == nil {
+		a, err := s.st.Agency(ctx)
+		if err != nil {
+			return ninjs.Input{}, err
+		}
+		agency = &a
+	}
+	now := s.clock()
+	fam, err := s.st.PublicFamily(ctx, st.FamilyID, now)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	asOf := atVersion(st, v)
+	in := ninjs.Input{Story: asOf, Version: v, Family: fam, Agency: *agency, BaseURL: s.baseURL, Embargo: embargo}
+	if !v.Killed {
+		// The kill's notice is plain text, which the encoder wraps itself.
+		if in.Body, err = s.renderBody(ctx, asOf, now); err != nil {
+			return ninjs.Input{}, err
+		}
+	}
+	return in, nil
+}
+
+// atVersion is the story as it stood when v was published: an older
+// version of a story killed since is still a usable item, with the
+// headline and section it had then.
+func atVersion(st story.Story, v story.Version) story.Story {
+	st.Version = v.Version
+	st.Headline, st.Summary, st.Byline = v.Headline, v.Summary, v.Byline
+	st.Dateline, st.Section, st.Tags, st.Body = v.Dateline, v.Section, v.Tags, v.Body
+	st.Status = story.StatusPublished
+	if v.Killed {
+		st.Status = story.StatusKilled
+	}
+	return st
+}
+
+// renderBody renders the body for its own language as the public page
+// does: each "Also Read" reference goes to the referenced story's member
+// in this language when it is public, else to the referenced story itself
+// with its language named, and is dropped when neither is public.
+func (s *Service) renderBody(ctx context.Context, st story.Story, now time.Time) (template.HTML, error) {
+	l, ok := lang.Get(st.Lang)
+	if !ok {
+		return "", fmt.Errorf("story %d: unknown language %q", st.ID, st.Lang)
+	}
+	links := map[int64]story.AlsoLink{}
+	if refs := story.AlsoRefs(st.Body); len(refs) > 0 {
+		targets, err := s.st.Stories(ctx, refs)
+		if err != nil {
+			return "", err
+		}
+		for id, t := range targets {
+			fam, err := s.st.PublicFamily(ctx, t.FamilyID, now)
+			if err != nil {
+				return "", err
+			}
+			var same, orig *story.Story
+			for i := range fam {
+				if fam[i].Lang == l.Code {
+					same = &fam[i]
+				}
+				if fam[i].ID == t.ID {
+					orig = &fam[i]
+				}
+			}
+			switch {
+			case same != nil:
+				links[id] = story.AlsoLink{Href: site.StoryPath(*same), Headline: same.Headline, Lang: l.Tag, Dir: l.Dir}
+			case orig != nil:
+				ol, _ := lang.Get(orig.Lang)
+				links[id] = story.AlsoLink{Href: site.StoryPath(*orig), Headline: orig.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
+			}
+		}
+	}
+	return s.body.Render(st.Body, story.RenderOptions{
+		AlsoLabel: s.cat.T(l.Code, "story.also_read"),
+		Resolve: func(id int64) (story.AlsoLink, bool) {
+			link, ok := links[id]
+			return link, ok
+		},
+	})
+}
+
+// Latest returns the input for a story's latest version, if sub may
+// receive it. A story never published, unknown, or outside sub's
+// entitlements is store.ErrNotFound alike, so that nobody learns from the
+// answer that a story exists.
+func (s *Service) Latest(ctx context.Context, sub store.Subscriber, storyID int64) (ninjs.Input, error) {
+	st, err := s.st.Story(ctx, storyID)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	if st.Version < 1 {
+		return ninjs.Input{}, fmt.Errorf("wire: story %d: never published: %w", storyID, store.ErrNotFound)
+	}
+	v, err := s.st.StoryVersion(ctx, storyID, st.Version)
+	if err != nil {
+		return ninjs.Input{}, err
+	}
+	if !sub.Entitled(st.Lang, v.Section) {
+		return ninjs.Input{}, fmt.Errorf("wire: story %d: not entitled: %w", storyID, store.ErrNotFound)
+	}
+	return s.Input(ctx, storyID, st.Version)
+}
+
+// delivered reports whether a change announces a version: publish,
+// correct and kill do; embargo lifts and translation links change no
+// version a subscriber has not already received.
+func delivered(k story.ChangeKind) bool {
+	return k == story.ChangePublish || k == story.ChangeCorrect || k == story.ChangeKill
+}
