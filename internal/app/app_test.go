@@ -100,6 +100,19 @@ func runDemo(t *testing.T, env map[string]string, args ...string) string {
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
 		got = res.StatusCode
+		// The same server carries the desk and the wire.
+		for path, want := range map[string]int{"desk/login": 200, "wire/v1/openapi.json": 200, "wire/v1/items": 401, "sitemap.xml": 200, "feeds/ur.atom": 200} {
+			res, err := http.Get(url + path)
+			if err != nil {
+				t.Errorf("GET %s: %v", path, err)
+				continue
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != want {
+				t.Errorf("GET /%s: %d, want %d", path, res.StatusCode, want)
+			}
+		}
 	}
 	code, out, errOut := run(t, ctx, env, ready, append([]string{"demo", "--addr", "127.0.0.1:0"}, args...)...)
 	if code != 0 {

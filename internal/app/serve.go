@@ -22,6 +22,8 @@ import (
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/translate"
 	"github.com/qasid/qasid/internal/web"
+	"github.com/qasid/qasid/internal/webhook"
+	"github.com/qasid/qasid/internal/wire"
 )
 
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
@@ -82,7 +84,12 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	api, err := wire.NewAPI(wire.APIOptions{Service: wire.New(wire.Options{Store: db, Catalog: cat, BaseURL: cfg.BaseURL, Log: log}), Log: log})
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	mux := http.NewServeMux()
+	mux.Handle("/wire/v1/", api.Handler())
 	deskHandler := web.Log(log, func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}, dk.Handler())
@@ -137,12 +144,18 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 	if err != nil {
 		return err
 	}
-	// Background work: the scheduler and the translation memory's change-log
-	// follower. Both keep their state in the database and resume on restart.
+	hooks, err := webhook.New(webhook.Options{Store: db, Log: log, BaseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	// Background work: the scheduler, the translation memory's change-log
+	// follower and webhook delivery. All keep their state in the database
+	// and resume on restart.
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	bg.Go(func() { svc.RunScheduler(bgCtx, schedulerEvery) })
 	bg.Go(func() { tr.Follow(bgCtx, followEvery) })
+	bg.Go(func() { hooks.Run(bgCtx) })
 	defer func() { stopBackground(); bg.Wait() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
