@@ -58,35 +58,47 @@ func services(cfg config.Config, log *slog.Logger, db store.Store) (*newsroom.Se
 
 // handler builds the whole HTTP surface: the desk under /desk/, the public
 // site everywhere else.
-func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, *newsroom.Service, *translate.Service, error) {
+// background is the services whose loops serve runs.
+type background struct {
+	newsroom  *newsroom.Service
+	translate *translate.Service
+	webhooks  *webhook.Service
+}
+
+func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, background, error) {
+	var none background
 	cat, err := lang.LoadCatalog()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
 	}
 	assets, err := web.LoadAssets()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
 	}
 	svc, tr, err := services(cfg, log, db)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
 	}
 	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, Assets: assets})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
 	}
 	mtName := ""
 	if cfg.MTURL != "" {
 		mtName = "LibreTranslate"
 	}
-	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
-		Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName})
+	hooks, err := webhook.New(webhook.Options{Store: db, Log: log, BaseURL: cfg.BaseURL})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
+	}
+	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
+		Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName, Webhooks: hooks})
+	if err != nil {
+		return nil, none, err
 	}
 	api, err := wire.NewAPI(wire.APIOptions{Service: wire.New(wire.Options{Store: db, Catalog: cat, BaseURL: cfg.BaseURL, Log: log}), Log: log})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, none, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/wire/v1/", api.Handler())
@@ -96,7 +108,7 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	mux.Handle("/desk/", deskHandler)
 	mux.Handle("/desk", deskHandler)
 	mux.Handle("/", s.Handler())
-	return mux, svc, tr, nil
+	return mux, background{newsroom: svc, translate: tr, webhooks: hooks}, nil
 }
 
 func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) error {
@@ -140,14 +152,11 @@ func runServe(ctx context.Context, env Env, cfg config.Config, args []string) er
 // serve runs the web server (public site and desk) and the scheduler until
 // ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db store.Store) error {
-	h, svc, tr, err := handler(cfg, log, db)
+	h, bgs, err := handler(cfg, log, db)
 	if err != nil {
 		return err
 	}
-	hooks, err := webhook.New(webhook.Options{Store: db, Log: log, BaseURL: cfg.BaseURL})
-	if err != nil {
-		return err
-	}
+	svc, tr, hooks := bgs.newsroom, bgs.translate, bgs.webhooks
 	// Background work: the scheduler, the translation memory's change-log
 	// follower and webhook delivery. All keep their state in the database
 	// and resume on restart.

@@ -22,6 +22,7 @@ import (
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/translate"
 	"github.com/qasid/qasid/internal/web"
+	"github.com/qasid/qasid/internal/webhook"
 )
 
 // Options are what the desk needs from the application.
@@ -40,6 +41,9 @@ type Options struct {
 	// translation provider, if one is configured.
 	Translate *translate.Service
 	MTName    string
+	// Webhooks, when set, gives the admin pages each endpoint's delivery
+	// log and "redeliver".
+	Webhooks *webhook.Service
 }
 
 // Desk serves /desk/.
@@ -55,6 +59,7 @@ type Desk struct {
 	tpl        *web.Templates
 	tr         *translate.Service
 	mtName     string
+	hooks      *webhook.Service
 }
 
 const (
@@ -69,7 +74,7 @@ func New(o Options) (*Desk, error) {
 		return nil, errors.New("desk: service, store, catalog, preview and public path are required")
 	}
 	d := &Desk{svc: o.Service, store: o.Store, cat: o.Catalog, assets: o.Assets, log: o.Log,
-		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName}
+		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName, hooks: o.Webhooks}
 	if d.tr == nil {
 		return nil, errors.New("desk: the translation service is required")
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/translate"
+	"github.com/qasid/qasid/internal/webhook"
 )
 
 const password = "correct horse battery"
@@ -34,6 +35,7 @@ type fixture struct {
 	db    store.Store
 	svc   *newsroom.Service
 	tr    *translate.Service
+	hooks *webhook.Service
 	users map[auth.Role]auth.User
 }
 
@@ -59,7 +61,12 @@ func newFixtureWith(t testing.TB, db store.Store, provider translate.Provider, m
 		t.Fatal(err)
 	}
 	tr := translate.New(translate.Options{Store: db, Newsroom: svc, MT: provider})
-	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName})
+	hooks, err := webhook.New(webhook.Options{Store: db, BaseURL: "https://news.example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath,
+		Translate: tr, MTName: mtName, Webhooks: hooks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +75,7 @@ func newFixtureWith(t testing.TB, db store.Store, provider translate.Provider, m
 	mux.Handle("/", s.Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, db: db, svc: svc, tr: tr, users: map[auth.Role]auth.User{}}
+	f := &fixture{srv: srv, db: db, svc: svc, tr: tr, hooks: hooks, users: map[auth.Role]auth.User{}}
 	for _, u := range []auth.User{
 		{Email: "admin@test.example", Roles: []auth.Role{auth.RoleAdmin}, UILang: "en"},
 		{Email: "editor@test.example", Roles: []auth.Role{auth.RoleEditor}, UILang: "en"},

@@ -54,7 +54,7 @@ func (d *Desk) page(r *http.Request, u auth.User, nav string) page {
 func flashText(p page, done string) string {
 	switch done {
 	case "saved", "created", "submitted", "returned", "published", "scheduled", "corrected", "killed", "user_added", "user_updated",
-		"translations", "imported", "term_added", "term_deleted":
+		"translations", "imported", "term_added", "term_deleted", "redelivered":
 		return p.T("desk.done_" + done)
 	}
 	return ""

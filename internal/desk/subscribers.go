@@ -27,6 +27,8 @@ func (d *Desk) wireRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /desk/subscribers/{id}/resume", d.user(w.admin(w.resume)))
 	mux.Handle("POST /desk/subscribers/{id}/endpoints", d.user(w.admin(w.addEndpoint)))
 	mux.Handle("POST /desk/subscribers/{id}/endpoints/{endpoint}/remove", d.user(w.admin(w.removeEndpoint)))
+	mux.Handle("GET /desk/subscribers/{id}/endpoints/{endpoint}/deliveries", d.user(w.admin(w.deliveries)))
+	mux.Handle("POST /desk/subscribers/{id}/endpoints/{endpoint}/deliveries/{delivery}/redeliver", d.user(w.admin(w.redeliver)))
 }
 
 // wireAdmin serves the subscriber pages over the wire service.
