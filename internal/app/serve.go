@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -92,7 +93,7 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 		return nil, none, err
 	}
 	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
-		Preview: s.Preview, PublicPath: site.StoryPath, Translate: tr, MTName: mtName, Webhooks: hooks})
+		Preview: s.Preview, PublicPath: render.StoryPath, Translate: tr, MTName: mtName, Webhooks: hooks})
 	if err != nil {
 		return nil, none, err
 	}

@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/qasid/qasid/internal/auth"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/web/browsertest"
 )
@@ -81,7 +81,7 @@ func TestDeskInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := base + (&url.URL{Path: site.StoryPath(st)}).EscapedPath()
+	public := base + (&url.URL{Path: render.StoryPath(st)}).EscapedPath()
 
 	// A correction with a note.
 	b.Open(base+"/desk/stories/"+id, "#q_note")

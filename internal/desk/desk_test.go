@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -65,7 +66,7 @@ func newFixtureWith(t testing.TB, db store.Store, provider translate.Provider, m
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: site.StoryPath,
+	d, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Preview: s.Preview, PublicPath: render.StoryPath,
 		Translate: tr, MTName: mtName, Webhooks: hooks})
 	if err != nil {
 		t.Fatal(err)

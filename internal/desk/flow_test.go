@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,7 +13,6 @@ import (
 	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/auth"
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
@@ -51,7 +51,7 @@ func TestWorkflowThroughTheDesk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := (&url.URL{Path: site.StoryPath(st)}).EscapedPath()
+		path := (&url.URL{Path: render.StoryPath(st)}).EscapedPath()
 		page := pub.get(path)
 		if page.status != http.StatusOK || !strings.Contains(page.body, `<html lang="ur" dir="rtl">`) ||
 			!strings.Contains(page.body, `<span class="dateline">کراچی، 26 نومبر 2026، (آئی ایم این):</span>`) {
@@ -234,7 +234,7 @@ func TestHostileInput(t *testing.T) {
 	st, _ := f.db.Story(ctx, n)
 	// Rendered output (the public page, the preview) carries none of it;
 	// the editor shows the source only as escaped text in its textarea.
-	for _, page := range []response{f.client(t).get(site.StoryPath(st)), ed.post("/desk/preview", url.Values{"lang": {"en"}, "body": {payload}})} {
+	for _, page := range []response{f.client(t).get(render.StoryPath(st)), ed.post("/desk/preview", url.Values{"lang": {"en"}, "body": {payload}})} {
 		if page.status != 200 {
 			t.Fatalf("status %d", page.status)
 		}

@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/qasid/qasid/internal/auth"
 	"github.com/qasid/qasid/internal/memory"
 	"github.com/qasid/qasid/internal/newsroom"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web/browsertest"
@@ -117,7 +117,7 @@ func TestTranslationDeskInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Open(base+site.StoryPath(pub), "h1")
+	b.Open(base+render.StoryPath(pub), "h1")
 	if langs := b.Eval(`document.querySelector("#q_translations") ? document.querySelector("#q_translations").textContent : ""`); !strings.Contains(langs.(string), "اردو") {
 		t.Errorf("the English page's languages %q lack اردو", langs)
 	}

@@ -1,11 +1,10 @@
 package site_test
 
 import (
+	"github.com/qasid/qasid/internal/render"
 	"net/http/httptest"
 	"net/url"
 	"testing"
-
-	"github.com/qasid/qasid/internal/site"
 )
 
 // BenchmarkPages renders pages through the handler, without the network,
@@ -17,8 +16,8 @@ func BenchmarkPages(b *testing.B) {
 	en := f.member(b, "01-xi-astana-state-visit", "en")
 	ur := f.member(b, "01-xi-astana-state-visit", "ur")
 	for _, p := range []struct{ name, path string }{
-		{"story_en", (&url.URL{Path: site.StoryPath(en)}).EscapedPath()},
-		{"story_ur", (&url.URL{Path: site.StoryPath(ur)}).EscapedPath()},
+		{"story_en", (&url.URL{Path: render.StoryPath(en)}).EscapedPath()},
+		{"story_ur", (&url.URL{Path: render.StoryPath(ur)}).EscapedPath()},
 		{"home_en", "/en/"},
 		{"section_zh", "/zh/world/"},
 	} {

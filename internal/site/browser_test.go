@@ -1,13 +1,13 @@
 package site_test
 
 import (
+	"github.com/qasid/qasid/internal/render"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/web/browsertest"
 )
 
@@ -22,7 +22,7 @@ func TestBrowser(t *testing.T) {
 	zh := f.member(t, "01-xi-astana-state-visit", "zh")
 
 	// English: left to right.
-	b.Open(f.srv.URL+site.StoryPath(en), "h1")
+	b.Open(f.srv.URL+render.StoryPath(en), "h1")
 	if dir := b.Eval(`getComputedStyle(document.querySelector(".story-body")).direction`); dir != "ltr" {
 		t.Errorf("English story body direction %v, want ltr", dir)
 	}
@@ -32,7 +32,7 @@ func TestBrowser(t *testing.T) {
 	b.Shot("story-en.png")
 
 	// Urdu: right to left, set in Noto Nastaliq Urdu served by the binary.
-	b.Open(f.srv.URL+(&url.URL{Path: site.StoryPath(ur)}).EscapedPath(), "h1")
+	b.Open(f.srv.URL+(&url.URL{Path: render.StoryPath(ur)}).EscapedPath(), "h1")
 	if dir := b.Eval(`getComputedStyle(document.querySelector(".story-body")).direction`); dir != "rtl" {
 		t.Errorf("Urdu story body direction %v, want rtl", dir)
 	}
@@ -49,12 +49,12 @@ func TestBrowser(t *testing.T) {
 	b.Shot("story-ur.png")
 
 	// The language switcher on the English page leads to the Chinese member.
-	b.Open(f.srv.URL+site.StoryPath(en), `.languages a[data-lang="zh"]`)
+	b.Open(f.srv.URL+render.StoryPath(en), `.languages a[data-lang="zh"]`)
 	b.Do(chromedp.Click(chromedp.CSS(`.languages a[data-lang="zh"]`)), chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-Hans"] h1`)))
 	path := b.Eval(`decodeURIComponent(location.pathname)`)
 	h1 := b.Eval(`document.querySelector("h1").textContent.trim()`)
-	if path != site.StoryPath(zh) || h1 != zh.Headline {
-		t.Errorf("after switching: path %v h1 %v, want %q %q", path, h1, site.StoryPath(zh), zh.Headline)
+	if path != render.StoryPath(zh) || h1 != zh.Headline {
+		t.Errorf("after switching: path %v h1 %v, want %q %q", path, h1, render.StoryPath(zh), zh.Headline)
 	}
 	b.Shot("story-zh.png")
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"net/http"
 	"strings"
 	"time"
@@ -100,7 +101,7 @@ func (s *Site) buildFeed(ctx context.Context, l lang.Language, section, ext stri
 		if err != nil {
 			return feed.Feed{}, time.Time{}, err
 		}
-		it := feed.Item{URL: s.baseURL + escapePath(StoryPath(st)), Title: st.Headline, Summary: st.Summary,
+		it := feed.Item{URL: s.baseURL + escapePath(render.StoryPath(st)), Title: st.Headline, Summary: st.Summary,
 			Dateline: datelineText(l, st, credit, zone, now), Author: st.Byline,
 			Published: st.PublishedAt, Updated: mod}
 		if sec, ok := findSection(secs, st.Section); ok {

@@ -3,6 +3,7 @@ package site_test
 import (
 	"context"
 	"encoding/xml"
+	"github.com/qasid/qasid/internal/render"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -114,7 +115,7 @@ func TestFeedsInEveryLanguage(t *testing.T) {
 			}
 			for i, it := range ch.Items {
 				st := want[i]
-				if it.Title != st.Headline || it.Link != origin+(&url.URL{Path: site.StoryPath(st)}).EscapedPath() || it.GUID != it.Link {
+				if it.Title != st.Headline || it.Link != origin+(&url.URL{Path: render.StoryPath(st)}).EscapedPath() || it.GUID != it.Link {
 					t.Errorf("item %d: %q %q guid %q", i, it.Title, it.Link, it.GUID)
 				}
 				pub, err := time.Parse(time.RFC1123Z, it.PubDate)

@@ -3,6 +3,7 @@ package site
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"html/template"
 	"time"
 
@@ -79,7 +80,7 @@ func (s *Site) newsArticle(st story.Story, in articleInfo) (template.JS, error) 
 	l, _ := lang.Get(st.Lang)
 	a := in.Agency
 	zone := agencyZone(a)
-	url := s.baseURL + escapePath(StoryPath(st))
+	url := s.baseURL + escapePath(render.StoryPath(st))
 	name := agencyName(a, l.Code)
 	publisher := ldAgent{Type: "NewsMediaOrganization", Name: name, URL: s.baseURL + "/" + l.Code + "/"}
 	if logo := s.assets.URL("logo.svg"); logo != "" {
@@ -107,7 +108,7 @@ func (s *Site) newsArticle(st story.Story, in articleInfo) (template.JS, error) 
 	}
 	for _, m := range in.Family {
 		ml, _ := lang.Get(m.Lang)
-		w := ldWork{Type: "NewsArticle", ID: s.baseURL + escapePath(StoryPath(m)), InLanguage: ml.Tag}
+		w := ldWork{Type: "NewsArticle", ID: s.baseURL + escapePath(render.StoryPath(m)), InLanguage: ml.Tag}
 		switch {
 		case m.ID == st.TranslatedFromID:
 			art.TranslationOfWork = &w

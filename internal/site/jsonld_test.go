@@ -3,6 +3,7 @@ package site_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/qasid/qasid/internal/render"
 	"html"
 	"net/http"
 	"net/url"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 )
@@ -86,7 +86,7 @@ func TestStoryStructuredData(t *testing.T) {
 	for _, l := range lang.All() {
 		t.Run(l.Code, func(t *testing.T) {
 			st := f.member(t, "01-xi-astana-state-visit", l.Code)
-			path := site.StoryPath(st)
+			path := render.StoryPath(st)
 			canonical := origin + (&url.URL{Path: path}).EscapedPath()
 			r := f.get(t, path)
 			if r.status != http.StatusOK {
@@ -209,7 +209,7 @@ func TestJSONLDAuthorFallsBackToTheAgency(t *testing.T) {
 	if _, err := f.db.PublishStory(ctx, st.ID, store.Publish{At: demoNow.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := parsePage(t, f.get(t, site.StoryPath(st)).body)
+	a, _ := parsePage(t, f.get(t, render.StoryPath(st)).body)
 	if a.Author.Type != "NewsMediaOrganization" || a.Author.Name != "وكالة إندس ميريديان للأنباء" {
 		t.Errorf("author %+v", a.Author)
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"net/url"
 	"strconv"
 	"time"
@@ -123,19 +124,6 @@ func findSection(secs []story.Section, key string) (story.Section, bool) {
 	return story.Section{}, false
 }
 
-// StoryPath is the canonical path of a story: the id is what identifies it;
-// section and slug are for readers and may change (old ones redirect).
-func StoryPath(st story.Story) string {
-	return "/" + st.Lang + "/" + st.Section + "/" + strconv.FormatInt(st.ID, 10) + "-" + storySlug(st)
-}
-
-func storySlug(st story.Story) string {
-	if st.Slug != "" {
-		return st.Slug
-	}
-	return lang.Slug(st.Lang, st.Headline)
-}
-
 // escapePath percent-encodes a path with Unicode slugs for a Location header
 // or an absolute link.
 func escapePath(p string) string {
@@ -152,7 +140,7 @@ func (s *Site) cards(p page, list []story.Story) []card {
 
 func (s *Site) card(p page, st story.Story) card {
 	l, _ := lang.Get(st.Lang)
-	c := card{Headline: st.Headline, Summary: st.Summary, URL: StoryPath(st), Tag: l.Tag, Dir: l.Dir,
+	c := card{Headline: st.Headline, Summary: st.Summary, URL: render.StoryPath(st), Tag: l.Tag, Dir: l.Dir,
 		Date: p.Lang.FormatDate(st.PublishedAt.In(p.zone)), ISO: st.PublishedAt.UTC().Format(time.RFC3339)}
 	if st.Lang != p.Lang.Code {
 		c.LangName = l.Name

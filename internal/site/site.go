@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/render"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web"
@@ -35,7 +36,7 @@ type Site struct {
 	log     *slog.Logger
 	baseURL string
 	now     func() time.Time
-	body    *story.BodyRenderer
+	render  *render.Renderer
 	matcher *lang.Matcher
 	tpl     *web.Templates
 	assets  *web.Assets
@@ -50,7 +51,7 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: store and catalog are required")
 	}
 	s := &Site{store: o.Store, cat: o.Catalog, log: o.Log, baseURL: o.BaseURL, now: o.Now,
-		body: story.NewBodyRenderer(), matcher: lang.NewMatcher(), sitemapSize: sitemapSize}
+		render: render.New(o.Store, o.Catalog), matcher: lang.NewMatcher(), sitemapSize: sitemapSize}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

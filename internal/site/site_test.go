@@ -2,6 +2,7 @@ package site_test
 
 import (
 	"context"
+	"github.com/qasid/qasid/internal/render"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -176,9 +177,9 @@ func TestStoryPage(t *testing.T) {
 	other := f.member(t, "02-sco-summit-preview", "en")
 	otherUr := f.member(t, "02-sco-summit-preview", "ur")
 
-	r := f.get(t, site.StoryPath(en))
+	r := f.get(t, render.StoryPath(en))
 	if r.status != http.StatusOK {
-		t.Fatalf("status %d for %s", r.status, site.StoryPath(en))
+		t.Fatalf("status %d for %s", r.status, render.StoryPath(en))
 	}
 	for _, w := range []string{
 		`<html lang="en" dir="ltr">`,
@@ -186,8 +187,8 @@ func TestStoryPage(t *testing.T) {
 		`<p><span class="dateline">Astana, 2 July 2024, (IMN):</span> `,
 		"<h2", "<h3", `class="run-in"`,
 		`<span class="also-read-label">Also Read:</span>`,
-		`<link rel="canonical" href="https://news.example.org` + site.StoryPath(en) + `">`,
-		`hreflang="x-default" href="https://news.example.org` + site.StoryPath(en) + `"`,
+		`<link rel="canonical" href="https://news.example.org` + render.StoryPath(en) + `">`,
+		`hreflang="x-default" href="https://news.example.org` + render.StoryPath(en) + `"`,
 		f.cat.T("en", "story.other_languages"),
 		`<meta property="og:type" content="article">`,
 	} {
@@ -201,12 +202,12 @@ func TestStoryPage(t *testing.T) {
 		}
 	}
 
-	if !hasLink(r.body, site.StoryPath(other)) {
-		t.Errorf("English story page does not link %s", site.StoryPath(other))
+	if !hasLink(r.body, render.StoryPath(other)) {
+		t.Errorf("English story page does not link %s", render.StoryPath(other))
 	}
-	r = f.get(t, (&url.URL{Path: site.StoryPath(ur)}).EscapedPath())
-	if !hasLink(r.body, site.StoryPath(otherUr)) {
-		t.Errorf("Urdu story page's Also Read does not link the Urdu member %s", site.StoryPath(otherUr))
+	r = f.get(t, (&url.URL{Path: render.StoryPath(ur)}).EscapedPath())
+	if !hasLink(r.body, render.StoryPath(otherUr)) {
+		t.Errorf("Urdu story page's Also Read does not link the Urdu member %s", render.StoryPath(otherUr))
 	}
 	if r.status != http.StatusOK {
 		t.Fatalf("status %d for the Urdu story", r.status)
@@ -241,9 +242,9 @@ func TestStoryURLsRedirectToCanonical(t *testing.T) {
 	f := newFixture(t)
 	en := f.member(t, "03-islamabad-electric-buses", "en")
 	ru := f.member(t, "03-islamabad-electric-buses", "ru")
-	canon := site.StoryPath(en)
+	canon := render.StoryPath(en)
 	id := itoa(en.ID)
-	ruCanon := (&url.URL{Path: site.StoryPath(ru)}).EscapedPath()
+	ruCanon := (&url.URL{Path: render.StoryPath(ru)}).EscapedPath()
 	tests := []struct{ name, path, want string }{
 		{"canonical", canon, ""},
 		{"no slug", "/en/national/" + id, canon},
@@ -296,8 +297,8 @@ func TestNotFoundAndGone(t *testing.T) {
 		{"unknown story in chinese", "/zh/world/987654-nothing", "zh", 404, "error.not_found_title"},
 		{"not a story id", "/fr/world/abc", "fr", 404, "error.not_found_title"},
 		{"huge id", "/es/world/99999999999999999999999-x", "es", 404, "error.not_found_title"},
-		{"draft", site.StoryPath(draft), "en", 404, "error.not_found_title"},
-		{"killed", (&url.URL{Path: site.StoryPath(killed)}).EscapedPath(), "ar", 410, "story.killed_title"},
+		{"draft", render.StoryPath(draft), "en", 404, "error.not_found_title"},
+		{"killed", (&url.URL{Path: render.StoryPath(killed)}).EscapedPath(), "ar", 410, "story.killed_title"},
 		{"page zero", "/en/world/?page=0", "en", 404, "error.not_found_title"},
 		{"page not a number", "/ru/world/?page=abc", "ru", 404, "error.not_found_title"},
 		{"page past the end", "/en/world/?page=50", "en", 404, "error.not_found_title"},
@@ -345,9 +346,9 @@ func TestNoRequestFails(t *testing.T) {
 func TestLanguageSwitcher(t *testing.T) {
 	f := newFixture(t)
 	zh := f.member(t, "05-karachi-port-containers", "zh")
-	zhPath := (&url.URL{Path: site.StoryPath(zh)}).EscapedPath()
+	zhPath := (&url.URL{Path: render.StoryPath(zh)}).EscapedPath()
 	tests := []struct{ name, path, want string }{
-		{"to a story", "/lang/zh?next=" + url.QueryEscape(site.StoryPath(zh)), zhPath},
+		{"to a story", "/lang/zh?next=" + url.QueryEscape(render.StoryPath(zh)), zhPath},
 		{"to a section", "/lang/zh?next=/zh/business/", "/zh/business/"},
 		{"open redirect refused", "/lang/zh?next=https://evil.example/", "/zh/"},
 		{"protocol-relative refused", "/lang/zh?next=//evil.example/zh/", "/zh/"},
@@ -370,8 +371,8 @@ func TestLanguageSwitcher(t *testing.T) {
 	}
 	// The switcher on an English story page leads to the Chinese member.
 	en := f.member(t, "05-karachi-port-containers", "en")
-	r := f.get(t, site.StoryPath(en))
-	if want := `href="/lang/zh?next=` + template(url.QueryEscape(site.StoryPath(zh))) + `"`; !strings.Contains(r.body, want) {
+	r := f.get(t, render.StoryPath(en))
+	if want := `href="/lang/zh?next=` + template(url.QueryEscape(render.StoryPath(zh))) + `"`; !strings.Contains(r.body, want) {
 		t.Errorf("English story page has no switcher link %s", want)
 	}
 }
@@ -406,15 +407,15 @@ func TestUntranslatedStoriesAreNotCopied(t *testing.T) {
 		t.Fatal("Urdu home page has no 'from other languages' list")
 	}
 	others := home.body[strings.Index(home.body, `id="q_other_languages"`):]
-	if !strings.Contains(others, `<h3 lang="fr" dir="ltr"><a href="`+site.StoryPath(only)+`">`) {
+	if !strings.Contains(others, `<h3 lang="fr" dir="ltr"><a href="`+render.StoryPath(only)+`">`) {
 		t.Errorf("the French-only story is not listed with its own lang and URL")
 	}
 	if strings.Contains(home.body, `href="/ur/world/`+itoa(only.ID)) {
 		t.Errorf("the French-only story appears under an Urdu URL")
 	}
-	page := f.get(t, (&url.URL{Path: site.StoryPath(ur)}).EscapedPath())
+	page := f.get(t, (&url.URL{Path: render.StoryPath(ur)}).EscapedPath())
 	for _, w := range []string{
-		`href="` + site.StoryPath(only) + `" hreflang="fr" lang="fr" dir="ltr"`,
+		`href="` + render.StoryPath(only) + `" hreflang="fr" lang="fr" dir="ltr"`,
 		`(Français)`,
 		`اضافی حوالہ`, // the correction note is shown
 	} {
@@ -498,7 +499,7 @@ func TestReadersSeeOnlyWhatIsPublished(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	en := f.member(t, "07-women-cricket-series", "en")
-	path := site.StoryPath(en)
+	path := render.StoryPath(en)
 	edited := en
 	edited.Headline, edited.Body = "An edit not yet published", "Draft text of a correction.\n"
 	if err := f.db.UpdateStory(ctx, &edited); err != nil {
@@ -523,7 +524,7 @@ func TestReadersSeeOnlyWhatIsPublished(t *testing.T) {
 	if _, err := f.db.PublishStory(ctx, emb.ID, store.Publish{At: time.Now(), EmbargoUntil: until}); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.get(t, site.StoryPath(emb)); r.status != http.StatusNotFound {
+	if r := f.get(t, render.StoryPath(emb)); r.status != http.StatusNotFound {
 		t.Errorf("embargoed story: %d, want 404", r.status)
 	}
 	for _, p := range []string{"/en/", "/en/business/", "/fr/"} {
@@ -538,7 +539,7 @@ func TestReadersSeeOnlyWhatIsPublished(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	later.Handler().ServeHTTP(rec, httptest.NewRequest("GET", site.StoryPath(emb), nil))
+	later.Handler().ServeHTTP(rec, httptest.NewRequest("GET", render.StoryPath(emb), nil))
 	if rec.Code != http.StatusOK {
 		t.Errorf("after the embargo: %d, want 200", rec.Code)
 	}

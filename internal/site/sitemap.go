@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"net/http"
 	"strconv"
 	"strings"
@@ -164,7 +165,7 @@ func (s *Site) storyURL(ctx context.Context, st story.Story, now time.Time) (fee
 	if err != nil {
 		return feed.URL{}, err
 	}
-	return feed.URL{Loc: s.baseURL + escapePath(StoryPath(st)), LastMod: mod, Alternates: s.familyLinks(family)}, nil
+	return feed.URL{Loc: s.baseURL + escapePath(render.StoryPath(st)), LastMod: mod, Alternates: s.familyLinks(family)}, nil
 }
 
 // newsURLs lists the stories first published in the last two days, newest
@@ -191,7 +192,7 @@ func (s *Site) newsURLs(ctx context.Context) ([]feed.URL, error) {
 			if err != nil {
 				return nil, err
 			}
-			urls = append(urls, feed.URL{Loc: s.baseURL + escapePath(StoryPath(st)), LastMod: mod,
+			urls = append(urls, feed.URL{Loc: s.baseURL + escapePath(render.StoryPath(st)), LastMod: mod,
 				News: &feed.News{Name: agencyName(a, l.Code), Language: l.NewsLang, Published: st.PublishedAt, Title: st.Headline}})
 		}
 		if len(list) < 200 {
@@ -212,11 +213,11 @@ func (s *Site) familyLinks(family []story.Story) []feed.Alternate {
 	for _, l := range lang.All() {
 		for _, m := range family {
 			if m.Lang == l.Code {
-				out = append(out, feed.Alternate{Hreflang: l.Tag, Href: s.baseURL + escapePath(StoryPath(m))})
+				out = append(out, feed.Alternate{Hreflang: l.Tag, Href: s.baseURL + escapePath(render.StoryPath(m))})
 			}
 		}
 	}
-	return append(out, feed.Alternate{Hreflang: "x-default", Href: s.baseURL + escapePath(StoryPath(familyDefault(family)))})
+	return append(out, feed.Alternate{Hreflang: "x-default", Href: s.baseURL + escapePath(render.StoryPath(familyDefault(family)))})
 }
 
 // familyDefault is the member x-default points at: the original (the one

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -86,7 +87,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	canonical := StoryPath(st)
+	canonical := render.StoryPath(st)
 	if r.URL.Path != canonical {
 		http.Redirect(w, r, escapePath(canonical), http.StatusMovedPermanently)
 		return nil
@@ -102,7 +103,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, err := s.frame(ctx, l, st.Section, func(code string) string {
 		if m, ok := published[code]; ok {
-			return StoryPath(m)
+			return render.StoryPath(m)
 		}
 		return "/" + code + "/"
 	})
@@ -134,7 +135,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, o := range lang.All() {
 		if m, ok := published[o.Code]; ok && o.Code != l.Code {
-			data.Translations = append(data.Translations, navLink{Code: o.Code, Tag: o.Tag, Dir: o.Dir, Name: o.Name, URL: StoryPath(m)})
+			data.Translations = append(data.Translations, navLink{Code: o.Code, Tag: o.Tag, Dir: o.Dir, Name: o.Name, URL: render.StoryPath(m)})
 			data.LocaleAlternates = append(data.LocaleAlternates, o.OGLocale)
 		}
 	}
@@ -229,46 +230,7 @@ func withDateline(body template.HTML, dateline string) template.HTML {
 	return template.HTML(`<p class="dateline-only">` + span + `</p>` + string(body))
 }
 
-// renderBody renders the body in the page's language, resolving each "Also
-// Read" reference to the referenced story's member in this language when it
-// is published, else to the referenced story itself with its language named.
+// renderBody renders the body in the page's language, as every output does.
 func (s *Site) renderBody(ctx context.Context, l lang.Language, st story.Story, now time.Time) (template.HTML, error) {
-	refs := story.AlsoRefs(st.Body)
-	links := map[int64]story.AlsoLink{}
-	if len(refs) > 0 {
-		targets, err := s.store.Stories(ctx, refs)
-		if err != nil {
-			return "", err
-		}
-		for id, t := range targets {
-			fam, err := s.store.PublicFamily(ctx, t.FamilyID, now)
-			if err != nil {
-				return "", err
-			}
-			var same, orig *story.Story
-			for i := range fam {
-				m := &fam[i]
-				if m.Lang == l.Code {
-					same = m
-				}
-				if m.ID == t.ID {
-					orig = m
-				}
-			}
-			switch {
-			case same != nil:
-				links[id] = story.AlsoLink{Href: StoryPath(*same), Headline: same.Headline, Lang: l.Tag, Dir: l.Dir}
-			case orig != nil:
-				ol, _ := lang.Get(orig.Lang)
-				links[id] = story.AlsoLink{Href: StoryPath(*orig), Headline: orig.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
-			}
-		}
-	}
-	return s.body.Render(st.Body, story.RenderOptions{
-		AlsoLabel: s.cat.T(l.Code, "story.also_read"),
-		Resolve: func(id int64) (story.AlsoLink, bool) {
-			link, ok := links[id]
-			return link, ok
-		},
-	})
+	return s.render.Body(ctx, l.Code, st.Body, now)
 }

@@ -7,8 +7,6 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/wire/ninjs"
@@ -60,49 +58,7 @@ func (s *Service) render(ctx context.Context, d store.Delivery) ([]byte, error) 
 	return b, nil
 }
 
-// renderBody renders a body in its story's language as the public site
-// does, with each "Also Read" reference linked to the referenced story's
-// member in that language when it is public, else to the referenced story
-// itself. The links are site paths; the encoder makes them absolute.
+// renderBody renders a body in its story's language, as the site does.
 func (s *Service) renderBody(ctx context.Context, code, src string, now time.Time) (template.HTML, error) {
-	l, ok := lang.Get(code)
-	if !ok {
-		return "", fmt.Errorf("%w: unknown language %q", ninjs.ErrInput, code)
-	}
-	links := map[int64]story.AlsoLink{}
-	if refs := story.AlsoRefs(src); len(refs) > 0 {
-		targets, err := s.st.Stories(ctx, refs)
-		if err != nil {
-			return "", err
-		}
-		for id, t := range targets {
-			fam, err := s.st.PublicFamily(ctx, t.FamilyID, now)
-			if err != nil {
-				return "", err
-			}
-			var same, orig *story.Story
-			for i := range fam {
-				if fam[i].Lang == l.Code {
-					same = &fam[i]
-				}
-				if fam[i].ID == t.ID {
-					orig = &fam[i]
-				}
-			}
-			switch {
-			case same != nil:
-				links[id] = story.AlsoLink{Href: site.StoryPath(*same), Headline: same.Headline, Lang: l.Tag, Dir: l.Dir}
-			case orig != nil:
-				ol, _ := lang.Get(orig.Lang)
-				links[id] = story.AlsoLink{Href: site.StoryPath(*orig), Headline: orig.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
-			}
-		}
-	}
-	return s.body.Render(src, story.RenderOptions{
-		AlsoLabel: s.cat.T(l.Code, "story.also_read"),
-		Resolve: func(id int64) (story.AlsoLink, bool) {
-			link, ok := links[id]
-			return link, ok
-		},
-	})
+	return s.bodies.Body(ctx, code, src, now)
 }

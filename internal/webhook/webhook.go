@@ -50,6 +50,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -57,7 +58,6 @@ import (
 
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/store"
-	"github.com/qasid/qasid/internal/story"
 )
 
 // FollowerName is the webhooks' position in the change log.
@@ -111,8 +111,7 @@ type Service struct {
 	client  *http.Client
 	baseURL string
 	every   time.Duration
-	body    *story.BodyRenderer
-	cat     *lang.Catalog
+	bodies  *render.Renderer
 }
 
 // New returns a Service over o.Store.
@@ -122,7 +121,7 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	s := &Service{st: o.Store, log: o.Log, now: o.Now, client: o.Client, baseURL: o.BaseURL, every: o.Every,
-		body: story.NewBodyRenderer(), cat: cat}
+		bodies: render.New(o.Store, cat)}
 	if s.st == nil {
 		return nil, errors.New("webhook: no store")
 	}

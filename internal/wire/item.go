@@ -7,8 +7,6 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/wire/ninjs"
@@ -81,51 +79,9 @@ func atVersion(st story.Story, v story.Version) story.Story {
 	return st
 }
 
-// renderBody renders the body for its own language as the public page
-// does: each "Also Read" reference goes to the referenced story's member
-// in this language when it is public, else to the referenced story itself
-// with its language named, and is dropped when neither is public.
+// renderBody renders a story's body in its own language, as the site does.
 func (s *Service) renderBody(ctx context.Context, st story.Story, now time.Time) (template.HTML, error) {
-	l, ok := lang.Get(st.Lang)
-	if !ok {
-		return "", fmt.Errorf("story %d: unknown language %q", st.ID, st.Lang)
-	}
-	links := map[int64]story.AlsoLink{}
-	if refs := story.AlsoRefs(st.Body); len(refs) > 0 {
-		targets, err := s.st.Stories(ctx, refs)
-		if err != nil {
-			return "", err
-		}
-		for id, t := range targets {
-			fam, err := s.st.PublicFamily(ctx, t.FamilyID, now)
-			if err != nil {
-				return "", err
-			}
-			var same, orig *story.Story
-			for i := range fam {
-				if fam[i].Lang == l.Code {
-					same = &fam[i]
-				}
-				if fam[i].ID == t.ID {
-					orig = &fam[i]
-				}
-			}
-			switch {
-			case same != nil:
-				links[id] = story.AlsoLink{Href: site.StoryPath(*same), Headline: same.Headline, Lang: l.Tag, Dir: l.Dir}
-			case orig != nil:
-				ol, _ := lang.Get(orig.Lang)
-				links[id] = story.AlsoLink{Href: site.StoryPath(*orig), Headline: orig.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
-			}
-		}
-	}
-	return s.body.Render(st.Body, story.RenderOptions{
-		AlsoLabel: s.cat.T(l.Code, "story.also_read"),
-		Resolve: func(id int64) (story.AlsoLink, bool) {
-			link, ok := links[id]
-			return link, ok
-		},
-	})
+	return s.render.Body(ctx, st.Lang, st.Body, now)
 }
 
 // Latest returns the input for a story's latest version, if sub may

@@ -7,12 +7,12 @@ package wire
 
 import (
 	"errors"
+	"github.com/qasid/qasid/internal/render"
 	"log/slog"
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/store"
-	"github.com/qasid/qasid/internal/story"
 )
 
 // Errors of the service. Callers test them with errors.Is; the messages of
@@ -44,12 +44,12 @@ type Service struct {
 	baseURL string
 	log     *slog.Logger
 	now     func() time.Time
-	body    *story.BodyRenderer
+	render  *render.Renderer
 }
 
 // New returns a Service over o.Store.
 func New(o Options) *Service {
-	s := &Service{st: o.Store, cat: o.Catalog, baseURL: o.BaseURL, log: o.Log, now: o.Now, body: story.NewBodyRenderer()}
+	s := &Service{st: o.Store, cat: o.Catalog, baseURL: o.BaseURL, log: o.Log, now: o.Now, render: render.New(o.Store, o.Catalog)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -3,6 +3,7 @@ package ninjs
 import (
 	"errors"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"html/template"
 	"net/url"
 	"sort"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/story"
 )
 
@@ -230,7 +230,7 @@ func Describe(in Input) (Item, error) {
 	sort.Slice(it.Translations, func(i, j int) bool { return it.Translations[i].StoryID < it.Translations[j].StoryID })
 
 	if !it.Canceled {
-		it.WebURL = origin + (&url.URL{Path: site.StoryPath(st)}).EscapedPath()
+		it.WebURL = origin + (&url.URL{Path: render.StoryPath(st)}).EscapedPath()
 	}
 	return it, nil
 }

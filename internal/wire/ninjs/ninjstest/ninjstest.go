@@ -6,6 +6,7 @@ package ninjstest
 import (
 	"context"
 	"fmt"
+	"github.com/qasid/qasid/internal/render"
 	"html/template"
 	"os"
 	"os/exec"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/qasid/qasid/internal/demo"
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
@@ -198,10 +198,10 @@ func alsoLinks(ctx context.Context, st store.Store, l lang.Language, body string
 		}
 		for _, m := range fam {
 			if m.Lang == l.Code {
-				links[id] = story.AlsoLink{Href: site.StoryPath(m), Headline: m.Headline, Lang: l.Tag, Dir: l.Dir}
+				links[id] = story.AlsoLink{Href: render.StoryPath(m), Headline: m.Headline, Lang: l.Tag, Dir: l.Dir}
 			} else if _, ok := links[id]; !ok && m.ID == t.ID {
 				ol, _ := lang.Get(m.Lang)
-				links[id] = story.AlsoLink{Href: site.StoryPath(m), Headline: m.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
+				links[id] = story.AlsoLink{Href: render.StoryPath(m), Headline: m.Headline, Lang: ol.Tag, Dir: ol.Dir, LangName: ol.Name}
 			}
 		}
 	}
