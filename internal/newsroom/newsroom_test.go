@@ -3,8 +3,8 @@ package newsroom
 import (
 	"context"
 	"fmt"
+	"github.com/qasid/qasid/internal/clock"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,37 +14,13 @@ import (
 	"github.com/qasid/qasid/internal/story"
 )
 
-// clock is a test clock that only moves when told to.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is one service over one fresh store, with a user of every role and a
 // reporter, writer, whose stories are "someone else's" for the others.
 type env struct {
 	ctx   context.Context
 	db    store.Store
 	svc   *Service
-	clock *clock
+	clock *clock.Fake
 	users map[auth.Role]auth.User
 	// writer is the author of other people's stories in the tests.
 	writer auth.User
@@ -55,7 +31,7 @@ func newEnv(t *testing.T, db store.Store) *env {
 	ctx := t.Context()
 	// Whole seconds, because PostgreSQL keeps microseconds and SQLite
 	// nanoseconds, and times read back must compare equal.
-	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	c := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	e := &env{ctx: ctx, db: db, clock: c, users: map[auth.Role]auth.User{},
 		svc: New(Options{Store: db, Now: c.Now})}
 	for i, key := range []string{"world", "business"} {

@@ -3,8 +3,8 @@ package translate
 import (
 	"context"
 	"errors"
+	"github.com/qasid/qasid/internal/clock"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +15,6 @@ import (
 	"github.com/qasid/qasid/internal/story"
 )
 
-// clock is a test clock that only moves when told to.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is the translation desk over one fresh store, with the newsroom it
 // writes through and a person of each kind the desk meets.
 type env struct {
@@ -40,7 +22,7 @@ type env struct {
 	db     store.Store
 	nr     *newsroom.Service
 	svc    *Service
-	clock  *clock
+	clock  *clock.Fake
 	editor auth.User
 	admin  auth.User
 	rep    auth.User // a reporter
@@ -53,7 +35,7 @@ func newEnv(t *testing.T, db store.Store, mt Provider) *env {
 	ctx := t.Context()
 	// Whole seconds, so that times read back from either database compare
 	// equal.
-	c := &clock{t: time.Date(2026, 5, 4, 6, 0, 0, 0, time.UTC)}
+	c := clock.NewFake(time.Date(2026, 5, 4, 6, 0, 0, 0, time.UTC))
 	nr := newsroom.New(newsroom.Options{Store: db, Now: c.Now})
 	e := &env{ctx: ctx, db: db, nr: nr, clock: c,
 		svc: New(Options{Store: db, Newsroom: nr, Now: c.Now, MT: mt})}

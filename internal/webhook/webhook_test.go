@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"github.com/qasid/qasid/internal/clock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -23,28 +24,10 @@ import (
 
 const secret = "whsec_test_0123456789"
 
-// clock is a clock the test moves.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
+func newClock() *clock.Fake {
 	// After the real now: endpoints are stamped with the store's real
 	// clock, and an endpoint receives only what changed after it was added.
-	return &clock{t: time.Now().UTC().Add(time.Minute).Truncate(time.Second)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+	return clock.NewFake(time.Now().UTC().Add(time.Minute).Truncate(time.Second))
 }
 
 // hit is one request the receiver got.
@@ -109,7 +92,7 @@ func (rc *receiver) delivered() []hit {
 // nothing of an English story.
 type world struct {
 	ctx      context.Context
-	clock    *clock
+	clock    *clock.Fake
 	rc       *receiver
 	endpoint store.Endpoint
 	french   store.Endpoint
