@@ -12,24 +12,6 @@ import (
 	"github.com/qasid/qasid/internal/feed/feedtest"
 )
 
-type urlset struct {
-	URLs []struct {
-		Loc     string `xml:"loc"`
-		LastMod string `xml:"lastmod"`
-		Links   []struct {
-			Rel      string `xml:"rel,attr"`
-			Hreflang string `xml:"hreflang,attr"`
-			Href     string `xml:"href,attr"`
-		} `xml:"http://www.w3.org/1999/xhtml link"`
-		News *struct {
-			Name     string `xml:"publication>name"`
-			Language string `xml:"publication>language"`
-			Date     string `xml:"publication_date"`
-			Title    string `xml:"title"`
-		} `xml:"http://www.google.com/schemas/sitemap-news/0.9 news"`
-	} `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 url"`
-}
-
 func TestSitemapWithAlternatesAndNews(t *testing.T) {
 	en, zh := "https://news.example.org/en/world/1-talks", "https://news.example.org/zh/world/2-会谈"
 	alts := []feed.Alternate{{Hreflang: "en", Href: en}, {Hreflang: "zh-Hans", Href: zh}, {Hreflang: "x-default", Href: en}}
@@ -42,7 +24,7 @@ func TestSitemapWithAlternatesAndNews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got urlset
+	var got feedtest.URLSet
 	if err := xml.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}

@@ -14,24 +14,6 @@ import (
 	"github.com/qasid/qasid/internal/store"
 )
 
-type urlsetDoc struct {
-	URLs []struct {
-		Loc     string `xml:"loc"`
-		LastMod string `xml:"lastmod"`
-		Links   []struct {
-			Rel      string `xml:"rel,attr"`
-			Hreflang string `xml:"hreflang,attr"`
-			Href     string `xml:"href,attr"`
-		} `xml:"http://www.w3.org/1999/xhtml link"`
-		News *struct {
-			Name     string `xml:"publication>name"`
-			Language string `xml:"publication>language"`
-			Date     string `xml:"publication_date"`
-			Title    string `xml:"title"`
-		} `xml:"http://www.google.com/schemas/sitemap-news/0.9 news"`
-	} `xml:"url"`
-}
-
 type indexDoc struct {
 	Locs []string `xml:"sitemap>loc"`
 }
@@ -65,7 +47,7 @@ func TestSitemapsWithReciprocalAlternates(t *testing.T) {
 	// Every URL of every language sitemap, with its alternates by hreflang.
 	alts := map[string]map[string]string{}
 	for _, l := range lang.All() {
-		var doc urlsetDoc
+		var doc feedtest.URLSet
 		body := getXML(t, f, "/sitemaps/"+l.Code+".xml", &doc)
 		n, err := f.db.CountPublished(context.Background(), store.ListQuery{Now: demoNow, Lang: l.Code})
 		if err != nil {
@@ -157,7 +139,7 @@ func TestNewsSitemapWindow(t *testing.T) {
 					break
 				}
 			}
-			var doc urlsetDoc
+			var doc feedtest.URLSet
 			body := getXML(t, f, "/sitemaps/news.xml", &doc)
 			var got []string
 			for _, u := range doc.URLs {

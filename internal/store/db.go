@@ -237,3 +237,21 @@ func noNUL(fields map[string]string) error {
 	slices.Sort(bad)
 	return fmt.Errorf("%s contains a NUL byte", strings.Join(bad, ", "))
 }
+
+// collect scans every row with scan and closes rows: the loop every list
+// query would otherwise write out again.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -186,16 +186,8 @@ func (db *DB) StoryVersions(ctx context.Context, id int64) ([]story.Version, err
 	if err != nil {
 		return nil, fmt.Errorf("store: story %d versions: %w", id, err)
 	}
-	defer rows.Close()
-	var out []story.Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: story %d versions: %w", id, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanVersion)
+	if err != nil {
 		return nil, fmt.Errorf("store: story %d versions: %w", id, err)
 	}
 	return out, nil

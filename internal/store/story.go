@@ -242,16 +242,11 @@ func queryStories(ctx context.Context, c conn, query string, args ...any) ([]sto
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []story.Story
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+	out, err := collect(rows, scanStory)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.

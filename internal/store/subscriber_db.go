@@ -124,16 +124,8 @@ func (db *DB) Subscribers(ctx context.Context) ([]Subscriber, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: subscribers: %w", err)
 	}
-	defer rows.Close()
-	var out []Subscriber
-	for rows.Next() {
-		s, err := scanSubscriber(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: subscribers: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanSubscriber)
+	if err != nil {
 		return nil, fmt.Errorf("store: subscribers: %w", err)
 	}
 	return out, nil
@@ -220,16 +212,11 @@ func (db *DB) keysWhere(ctx context.Context, where string, args ...any) ([]APIKe
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
+	out, err := collect(rows, scanKey)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // APIKeyByHash returns a key and its subscriber.
@@ -354,16 +341,8 @@ func (db *DB) Endpoints(ctx context.Context, subscriberID int64) ([]Endpoint, er
 	if err != nil {
 		return nil, fmt.Errorf("store: endpoints of subscriber %d: %w", subscriberID, err)
 	}
-	defer rows.Close()
-	var out []Endpoint
-	for rows.Next() {
-		e, err := scanEndpoint(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: endpoints of subscriber %d: %w", subscriberID, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanEndpoint)
+	if err != nil {
 		return nil, fmt.Errorf("store: endpoints of subscriber %d: %w", subscriberID, err)
 	}
 	return out, nil

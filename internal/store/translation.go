@@ -130,16 +130,8 @@ func (db *DB) Assignments(ctx context.Context, q AssignmentQuery) ([]Assignment,
 	if err != nil {
 		return nil, fmt.Errorf("store: assignments: %w", err)
 	}
-	defer rows.Close()
-	var out []Assignment
-	for rows.Next() {
-		as, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: assignments: %w", err)
-		}
-		out = append(out, as)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanAssignment)
+	if err != nil {
 		return nil, fmt.Errorf("store: assignments: %w", err)
 	}
 	return out, nil

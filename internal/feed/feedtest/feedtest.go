@@ -73,3 +73,23 @@ func SitemapIndex(t testing.TB, doc []byte) {
 	t.Helper()
 	xmllint(t, doc, "--schema", filepath.Join(Schemas(t), "sitemaps", "siteindex.xsd"))
 }
+
+// URLSet is a sitemap read back, with the xhtml alternates and the Google
+// News block of each URL, for tests to assert on.
+type URLSet struct {
+	URLs []struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+		Links   []struct {
+			Rel      string `xml:"rel,attr"`
+			Hreflang string `xml:"hreflang,attr"`
+			Href     string `xml:"href,attr"`
+		} `xml:"http://www.w3.org/1999/xhtml link"`
+		News *struct {
+			Name     string `xml:"publication>name"`
+			Language string `xml:"publication>language"`
+			Date     string `xml:"publication_date"`
+			Title    string `xml:"title"`
+		} `xml:"http://www.google.com/schemas/sitemap-news/0.9 news"`
+	} `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 url"`
+}
