@@ -17,9 +17,13 @@ import (
 	"golang.org/x/text/language"
 )
 
-// catalogFiles holds one JSON file per language, named by code.
+// catalogFiles holds one JSON file per language, named by code, and may
+// hold folders for parts of the product (catalog/search/ur.json), each with
+// one file per language. A language's messages are the union of its files;
+// a key in two files is an error. Folders let each part keep its own words
+// without everyone editing one large file.
 //
-//go:embed catalog/*.json
+//go:embed catalog
 var catalogFiles embed.FS
 
 // referenceCode names the catalog every other one is checked against.
@@ -77,19 +81,14 @@ func loadCatalog(fsys fs.FS) (*Catalog, error) {
 	var errs []error
 	for _, l := range languages {
 		name := l.Code + ".json"
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("lang: catalog %s: %w", name, err))
-			continue
-		}
 		tag, err := language.Parse(l.Tag)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("lang: catalog %s: tag %q: %w", name, l.Tag, err))
 			continue
 		}
-		msgs, err := parseCatalog(data)
+		msgs, err := readCatalogFiles(fsys, name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("lang: catalog %s: %w", name, err))
+			errs = append(errs, err)
 			continue
 		}
 		c.langs[l.Code] = &langMessages{lang: l, tag: tag, messages: msgs}
@@ -108,6 +107,47 @@ func loadCatalog(fsys fs.FS) (*Catalog, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// readCatalogFiles reads name at the top of fsys and in each folder below
+// it, merging them; a folder without the file is an error, so that a
+// part's words cannot be missing for one language.
+func readCatalogFiles(fsys fs.FS, name string) (map[string]entry, error) {
+	paths := []string{name}
+	dirs, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("lang: catalog: %w", err)
+	}
+	for _, d := range dirs {
+		if d.IsDir() {
+			paths = append(paths, d.Name()+"/"+name)
+		}
+	}
+	msgs := map[string]entry{}
+	var errs []error
+	for _, p := range paths {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("lang: catalog %s: %w", p, err))
+			continue
+		}
+		part, err := parseCatalog(data)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("lang: catalog %s: %w", p, err))
+			continue
+		}
+		for k, v := range part {
+			if _, dup := msgs[k]; dup {
+				errs = append(errs, fmt.Errorf("lang: catalog %s: key %q is also in another file", p, k))
+				continue
+			}
+			msgs[k] = v
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return msgs, nil
 }
 
 // parseCatalog decodes one catalog file. It walks the JSON tokens itself

@@ -26,13 +26,29 @@ func loadTestCatalog(t *testing.T) *Catalog {
 // the loader, so the tests below do not trust the code they check.
 func rawCatalog(t *testing.T, code string) map[string]any {
 	t.Helper()
-	data, err := catalogFiles.ReadFile("catalog/" + code + ".json")
+	paths := []string{"catalog/" + code + ".json"}
+	dirs, err := catalogFiles.ReadDir("catalog")
 	if err != nil {
-		t.Fatalf("read %s.json: %v", code, err)
+		t.Fatal(err)
 	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("decode %s.json: %v", code, err)
+	for _, d := range dirs {
+		if d.IsDir() {
+			paths = append(paths, "catalog/"+d.Name()+"/"+code+".json")
+		}
+	}
+	m := map[string]any{}
+	for _, p := range paths {
+		data, err := catalogFiles.ReadFile(p)
+		if err != nil {
+			t.Fatalf("read %s: %v", p, err)
+		}
+		var part map[string]any
+		if err := json.Unmarshal(data, &part); err != nil {
+			t.Fatalf("decode %s: %v", p, err)
+		}
+		for k, v := range part {
+			m[k] = v
+		}
 	}
 	return m
 }
@@ -53,20 +69,35 @@ func TestLoadCatalog(t *testing.T) {
 	}
 }
 
-// TestCatalogFiles checks that there is one file per language and no other.
+// TestCatalogFiles checks that the catalog folder and each folder in it
+// hold one file per language and no other.
 func TestCatalogFiles(t *testing.T) {
-	entries, err := fs.ReadDir(catalogFiles, "catalog")
+	want := Codes()
+	sort.Strings(want)
+	dirs := []string{"catalog"}
+	top, err := fs.ReadDir(catalogFiles, "catalog")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, e := range entries {
-		got = append(got, strings.TrimSuffix(e.Name(), ".json"))
+	for _, e := range top {
+		if e.IsDir() {
+			dirs = append(dirs, "catalog/"+e.Name())
+		}
 	}
-	want := Codes()
-	sort.Strings(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("catalog files %v, want one per language %v", got, want)
+	for _, dir := range dirs {
+		entries, err := fs.ReadDir(catalogFiles, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			if !e.IsDir() {
+				got = append(got, strings.TrimSuffix(e.Name(), ".json"))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: files %v, want one per language %v", dir, got, want)
+		}
 	}
 }
 
@@ -248,11 +279,17 @@ func TestT(t *testing.T) {
 // the key itself, keep an unfilled placeholder, or be empty.
 func TestTEveryKey(t *testing.T) {
 	c := loadTestCatalog(t)
-	args := []string{"name", "N", "date", "D", "language", "L", "section", "S", "page", "1",
-		"pages", "2", "version", "3", "year", "2024", "agency", "A", "count", "4",
-		"time", "T", "zone", "Z", "from", "1", "to", "2", "latest", "5"}
 	for _, code := range Codes() {
 		for _, key := range keysOf(rawCatalog(t, "en")) {
+			// Every placeholder any message names gets a value.
+			var args []string
+			names, err := placeholderSet(c.lookup(code).messages[key])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range names {
+				args = append(args, name, "7")
+			}
 			got := c.T(code, key, args...)
 			if got == key || got == "" || strings.ContainsAny(got, "{}") {
 				t.Errorf("T(%q, %q) = %q", code, key, got)

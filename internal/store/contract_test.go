@@ -70,6 +70,8 @@ func runContract(t *testing.T, open opener) {
 	}
 	tests = append(tests, subscriberContract()...)
 	tests = append(tests, deliveryContract()...)
+	tests = append(tests, ingestContract()...)
+	tests = append(tests, relatedContract()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

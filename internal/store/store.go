@@ -29,6 +29,10 @@ type Store interface {
 	// (subscriber.go), and durable webhook deliveries (delivery.go).
 	SubscriberStore
 	DeliveryStore
+	// Ingest: imported items and polled feeds (ingest.go); editors'
+	// related-story pins and exclusions (related.go).
+	IngestStore
+	RelatedStore
 
 	// Agency settings and sections.
 	Agency(ctx context.Context) (story.Agency, error)
