@@ -18,6 +18,7 @@ import (
 	"github.com/qasid/qasid/internal/auth"
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/newsroom"
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/translate"
@@ -44,6 +45,9 @@ type Options struct {
 	// Webhooks, when set, gives the admin pages each endpoint's delivery
 	// log and "redeliver".
 	Webhooks *webhook.Service
+	// Search is this node's index: desk search and related-story
+	// suggestions; nil turns them off.
+	Search *search.Index
 }
 
 // Desk serves /desk/.
@@ -60,6 +64,7 @@ type Desk struct {
 	tr         *translate.Service
 	mtName     string
 	hooks      *webhook.Service
+	search     *search.Index
 }
 
 const (
@@ -74,7 +79,7 @@ func New(o Options) (*Desk, error) {
 		return nil, errors.New("desk: service, store, catalog, preview and public path are required")
 	}
 	d := &Desk{svc: o.Service, store: o.Store, cat: o.Catalog, assets: o.Assets, log: o.Log,
-		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName, hooks: o.Webhooks}
+		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName, hooks: o.Webhooks, search: o.Search}
 	if d.tr == nil {
 		return nil, errors.New("desk: the translation service is required")
 	}

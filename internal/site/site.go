@@ -14,6 +14,7 @@ import (
 
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/render"
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web"
@@ -27,6 +28,9 @@ type Options struct {
 	BaseURL string           // public origin, e.g. https://news.example.org, no trailing slash
 	Now     func() time.Time // the clock; time.Now when nil
 	Assets  *web.Assets      // shared with the desk; loaded here when nil
+	// Search is this node's index: the search page and related stories.
+	// Nil turns both off (tests that do not need them).
+	Search *search.Index
 }
 
 // Site serves the public website.
@@ -40,6 +44,7 @@ type Site struct {
 	matcher *lang.Matcher
 	tpl     *web.Templates
 	assets  *web.Assets
+	search  *search.Index
 
 	sitemapSize int // stories per sitemap file; a field so tests can page with a few
 }
@@ -51,7 +56,7 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: store and catalog are required")
 	}
 	s := &Site{store: o.Store, cat: o.Catalog, log: o.Log, baseURL: o.BaseURL, now: o.Now,
-		render: render.New(o.Store, o.Catalog), matcher: lang.NewMatcher(), sitemapSize: sitemapSize}
+		render: render.New(o.Store, o.Catalog), matcher: lang.NewMatcher(), sitemapSize: sitemapSize, search: o.Search}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

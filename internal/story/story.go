@@ -214,6 +214,11 @@ const (
 	ChangeKill        ChangeKind = "kill"
 	ChangeEmbargoLift ChangeKind = "embargo_lift"
 	ChangeTranslation ChangeKind = "translation_link"
+	// ChangeEdit records that a story's working copy changed without a
+	// publication: created, saved, submitted, returned, scheduled. Readers
+	// see nothing new; the desk's search index does. Its Version is the
+	// latest published version (0 before the first).
+	ChangeEdit ChangeKind = "edit"
 )
 
 // Change is one entry of the append-only change log. Seq only grows; every

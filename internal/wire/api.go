@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 )
 
@@ -26,6 +27,9 @@ type APIOptions struct {
 	Rate  float64
 	Burst int
 	Now   func() time.Time // nil means time.Now; tests move the clock
+	// Search is this node's index, for GET /wire/v1/search; nil answers
+	// that route with 503.
+	Search *search.Index
 }
 
 // API serves the pull API under /wire/v1/.
@@ -34,6 +38,7 @@ type API struct {
 	log   *slog.Logger
 	now   func() time.Time
 	limit *limiter
+	index *search.Index
 }
 
 // NewAPI builds the pull API over a service that can render items.
@@ -41,7 +46,7 @@ func NewAPI(o APIOptions) (*API, error) {
 	if o.Service == nil || o.Service.cat == nil || o.Service.baseURL == "" {
 		return nil, errors.New("wire: the API needs a service with a catalog and a base URL")
 	}
-	a := &API{svc: o.Service, log: o.Log, now: o.Now}
+	a := &API{svc: o.Service, log: o.Log, now: o.Now, index: o.Search}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
