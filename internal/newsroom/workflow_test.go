@@ -100,8 +100,11 @@ func TestWorkflow(t *testing.T) {
 				t.Errorf("audit entry %+v: want the actor and address", a)
 			}
 		}
-		if kinds := changesOf(t, e, st.ID); !slices.Equal(kinds, []story.ChangeKind{story.ChangePublish, story.ChangeCorrect, story.ChangeKill}) {
-			t.Errorf("changes %v: want publish, correct, kill", kinds)
+		// Create and submit change the working copy (edit), as does the save
+		// before the correction; readers see only publish, correct, kill.
+		wantKinds := []story.ChangeKind{story.ChangeEdit, story.ChangeEdit, story.ChangePublish, story.ChangeEdit, story.ChangeCorrect, story.ChangeKill}
+		if kinds := changesOf(t, e, st.ID); !slices.Equal(kinds, wantKinds) {
+			t.Errorf("changes %v: want %v", kinds, wantKinds)
 		}
 	})
 }

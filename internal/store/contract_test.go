@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/story"
 )
 
@@ -67,6 +68,7 @@ func runContract(t *testing.T, open opener) {
 		{"memory units", testMemoryUnits},
 		{"glossary", testGlossary},
 		{"followers", testFollowers},
+		{"edit changes", testEditChanges},
 	}
 	tests = append(tests, subscriberContract()...)
 	tests = append(tests, deliveryContract()...)
@@ -723,6 +725,7 @@ func testLifecycle(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	chs = withoutEdits(chs)
 	wantKinds := []story.ChangeKind{story.ChangePublish, story.ChangeCorrect, story.ChangeKill}
 	if len(chs) != len(wantKinds) {
 		t.Fatalf("%d changes, want %d: %+v", len(chs), len(wantKinds), chs)
@@ -1092,7 +1095,9 @@ func testChanges(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 				t.Errorf("seq %d not after %d", ch.Seq, after)
 			}
 			after = ch.Seq
-			got = append(got, ch.StoryID)
+			if ch.Kind != story.ChangeEdit {
+				got = append(got, ch.StoryID)
+			}
 		}
 	}
 	if !slices.Equal(got, want) {
@@ -1188,5 +1193,63 @@ func testHostileInput(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	}
 	if last, err := db.LastSeq(ctx); err != nil || last == 0 {
 		t.Errorf("after hostile input: last seq %d, %v", last, err)
+	}
+}
+
+// withoutEdits drops the working-copy entries from a change log page, for
+// tests about publications.
+func withoutEdits(chs []story.Change) []story.Change {
+	var out []story.Change
+	for _, ch := range chs {
+		if ch.Kind != story.ChangeEdit {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// testEditChanges: every change to a working copy that publishes nothing
+// appends one edit entry in its transaction, so that each node's desk
+// search index hears of drafts; publications append only their own kind.
+func testEditChanges(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
+	ctx := t.Context()
+	s := draft(t, db, family(t, db), "ur")
+	// The create itself.
+	if chs, _ := db.Changes(ctx, 0, 10); len(chs) != 1 || chs[0].Kind != story.ChangeEdit || chs[0].StoryID != s.ID || chs[0].Version != 0 || chs[0].Lang != "ur" {
+		t.Fatalf("after create: %+v, want one edit of story %d", chs, s.ID)
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want story.ChangeKind
+	}{
+		{"save", func() error { s.Body = "Changed."; return db.SaveStory(ctx, &s, audit.Entry{}) }, story.ChangeEdit},
+		{"submit", func() error { _, err := db.SetStatus(ctx, s.ID, story.StatusSubmitted, audit.Entry{}); return err }, story.ChangeEdit},
+		{"schedule", func() error { _, err := db.ScheduleStory(ctx, s.ID, at(9), audit.Entry{}); return err }, story.ChangeEdit},
+		{"publish", func() error { _, err := db.PublishStory(ctx, s.ID, Publish{At: at(1)}); return err }, story.ChangePublish},
+		{"edit after publish", func() error { s.Body = "Again."; return db.UpdateStory(ctx, &s) }, story.ChangeEdit},
+	}
+	for _, step := range steps {
+		last, _ := db.LastSeq(ctx)
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		chs, err := db.Changes(ctx, last, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(chs) != 1 || chs[0].Kind != step.want || chs[0].StoryID != s.ID {
+			t.Errorf("%s appended %+v, want one %s", step.name, chs, step.want)
+		}
+	}
+	// A refused save appends nothing.
+	last, _ := db.LastSeq(ctx)
+	bad := s
+	bad.Lang = "en"
+	if err := db.UpdateStory(ctx, &bad); err == nil {
+		t.Fatal("changing the language was accepted")
+	}
+	if now, _ := db.LastSeq(ctx); now != last {
+		t.Errorf("a refused save moved the log from %d to %d", last, now)
 	}
 }

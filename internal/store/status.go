@@ -20,7 +20,7 @@ func (db *DB) SetStatus(ctx context.Context, id int64, to story.Status, a audit.
 	}
 	now := storeTime(db.now())
 	var out story.Story
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		s, err := storyByID(ctx, c, id, true)
 		if err != nil {
 			return err
@@ -32,6 +32,9 @@ func (db *DB) SetStatus(ctx context.Context, id int64, to story.Status, a audit.
 		_, err = c.exec(ctx, `UPDATE stories SET status = ?, updated_at = ? WHERE id = ?`,
 			string(s.Status), db.timeArg(s.UpdatedAt), s.ID)
 		if err != nil {
+			return err
+		}
+		if _, err := db.appendChange(ctx, c, tx, story.ChangeEdit, s, now); err != nil {
 			return err
 		}
 		if err := db.appendAudit(ctx, c, withDefaults(a, now, s.ID, 0)); err != nil {

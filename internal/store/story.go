@@ -52,7 +52,7 @@ func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 	}
 	now := storeTime(db.now())
 	var id int64
-	err = db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err = db.write(ctx, func(c conn, tx *sql.Tx) error {
 		if err := familyExists(ctx, c, s.FamilyID); err != nil {
 			return fmt.Errorf("family %d: %w", s.FamilyID, err)
 		}
@@ -66,7 +66,7 @@ func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 				return fmt.Errorf("author %d: %w", s.AuthorID, err)
 			}
 		}
-		return c.queryRow(ctx, `
+		err := c.queryRow(ctx, `
 			INSERT INTO stories (family_id, lang, headline, slug, summary, byline,
 				dateline_place, dateline_date, section, tags, body, version, status,
 				translated_from_id, translated_from_version, author_id, publish_at, embargo_until,
@@ -79,6 +79,13 @@ func (db *DB) CreateStory(ctx context.Context, s *story.Story) error {
 			nullID(s.AuthorID), db.timeArg(s.PublishAt), db.timeArg(s.EmbargoUntil),
 			db.timeArg(now), db.timeArg(now),
 		).Scan(&id)
+		if err != nil {
+			return err
+		}
+		created := *s
+		created.ID, created.Version = id, 0
+		_, err = db.appendChange(ctx, c, tx, story.ChangeEdit, created, now)
+		return err
 	})
 	if db.d.isUnique(err) {
 		return fmt.Errorf("store: create story: family %d already has a %q story: %w", s.FamilyID, s.Lang, ErrConflict)
@@ -132,7 +139,7 @@ func (db *DB) updateStory(ctx context.Context, s *story.Story, a audit.Entry) er
 	}
 	now := storeTime(db.now())
 	var cur story.Story
-	err = db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err = db.write(ctx, func(c conn, tx *sql.Tx) error {
 		var err error
 		cur, err = storyByID(ctx, c, s.ID, true)
 		if err != nil {
@@ -158,6 +165,9 @@ func (db *DB) updateStory(ctx context.Context, s *story.Story, a audit.Entry) er
 			nullID(s.TranslatedFromID), s.TranslatedFromVersion, db.timeArg(now),
 			s.ID)
 		if err != nil {
+			return err
+		}
+		if _, err := db.appendChange(ctx, c, tx, story.ChangeEdit, cur, now); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, c, withDefaults(a, now, s.ID, 0))

@@ -35,8 +35,8 @@ func TestStart(t *testing.T) {
 				st.Dateline != src.Dateline || st.AuthorID != e.editor.ID {
 				t.Errorf("%s draft: %+v", st.Lang, st)
 			}
-			if got := e.changeKinds(t, d.ID); !slices.Equal(got, []story.ChangeKind{story.ChangeTranslation}) {
-				t.Errorf("%s: changes %v, want one translation_link", st.Lang, got)
+			if got := e.changeKinds(t, d.ID); !slices.Equal(got, []story.ChangeKind{story.ChangeEdit, story.ChangeTranslation}) {
+				t.Errorf("%s: changes %v, want the draft's edit and one translation_link", st.Lang, got)
 			}
 			es, _ := db.Audit(e.ctx, audit.Query{StoryID: d.ID})
 			var acts []audit.Action
