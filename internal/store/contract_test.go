@@ -74,6 +74,8 @@ func runContract(t *testing.T, open opener) {
 	tests = append(tests, deliveryContract()...)
 	tests = append(tests, ingestContract()...)
 	tests = append(tests, relatedContract()...)
+	tests = append(tests, mediaContract()...)
+	tests = append(tests, audioContract()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

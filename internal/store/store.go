@@ -33,6 +33,9 @@ type Store interface {
 	// related-story pins and exclusions (related.go).
 	IngestStore
 	RelatedStore
+	// Media: images (media.go) and voice-over audio (audio.go).
+	MediaStore
+	AudioStore
 
 	// Agency settings and sections.
 	Agency(ctx context.Context) (story.Agency, error)
