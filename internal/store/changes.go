@@ -74,5 +74,11 @@ func (db *DB) appendChange(ctx context.Context, c conn, tx *sql.Tx, kind story.C
 	if err != nil {
 		return 0, fmt.Errorf("append change: %w", err)
 	}
+	if err := db.d.announce(ctx, tx); err != nil {
+		return 0, err
+	}
+	if c.appended != nil {
+		*c.appended = true
+	}
 	return seq, nil
 }

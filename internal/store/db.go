@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,6 +28,17 @@ type DB struct {
 	d      dialect
 	log    *slog.Logger
 	now    func() time.Time
+	hub    *changeHub
+	// The PostgreSQL change listener starts with the first call to
+	// Changed (most uses of a store never follow the log, and each
+	// listener holds a connection). stop ends it; done is closed when it
+	// has ended.
+	listenURL   string
+	listenStart sync.Once
+	mu          sync.Mutex
+	closed      bool
+	stop        func()
+	done        chan struct{}
 }
 
 var _ Store = (*DB)(nil)
@@ -50,6 +62,9 @@ type dialect interface {
 	// runner and appends to the change log with any other process.
 	lockMigrations(ctx context.Context, tx *sql.Tx) error
 	lockChanges(ctx context.Context, tx *sql.Tx) error
+	// announce, inside tx, lets other processes know at commit that the
+	// change log grew (see notify.go).
+	announce(ctx context.Context, tx *sql.Tx) error
 	// migrationsDir names the dialect's folder under migrations/, and
 	// migrationsTable is the DDL of the table that records applied ones.
 	migrationsDir() string
@@ -81,7 +96,7 @@ func newDB(ctx context.Context, writer, reader *sql.DB, d dialect, log *slog.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{writer: writer, reader: reader, d: d, log: log, now: time.Now}
+	db := &DB{writer: writer, reader: reader, d: d, log: log, now: time.Now, hub: newChangeHub(), stop: func() {}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -94,6 +109,14 @@ func (db *DB) Dialect() string { return db.d.name() }
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	db.closed = true
+	stop, done := db.stop, db.done
+	db.mu.Unlock()
+	stop()
+	if done != nil {
+		<-done
+	}
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -117,6 +140,9 @@ type runner interface {
 type conn struct {
 	r runner
 	d dialect
+	// appended, in a write transaction, is set when the transaction
+	// appends to the change log, so that write wakes followers at commit.
+	appended *bool
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -147,7 +173,11 @@ const maxAttempts = 4
 func (db *DB) write(ctx context.Context, fn func(c conn, tx *sql.Tx) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = db.writeOnce(ctx, fn)
+		var appended bool
+		err = db.writeOnce(ctx, &appended, fn)
+		if err == nil && appended {
+			db.hub.signal()
+		}
 		if err == nil || attempt == maxAttempts || !db.d.retryable(err) {
 			return err
 		}
@@ -160,12 +190,12 @@ func (db *DB) write(ctx context.Context, fn func(c conn, tx *sql.Tx) error) erro
 	}
 }
 
-func (db *DB) writeOnce(ctx context.Context, fn func(c conn, tx *sql.Tx) error) error {
+func (db *DB) writeOnce(ctx context.Context, appended *bool, fn func(c conn, tx *sql.Tx) error) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(conn{r: tx, d: db.d}, tx); err != nil {
+	if err := fn(conn{r: tx, d: db.d, appended: appended}, tx); err != nil {
 		_ = tx.Rollback() // the error from fn is the one worth reporting
 		return err
 	}

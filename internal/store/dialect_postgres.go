@@ -36,7 +36,12 @@ func OpenPostgres(ctx context.Context, url string, log *slog.Logger) (*DB, error
 		pool.Close()
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	return newDB(ctx, pool, pool, postgresDialect{}, log)
+	db, err := newDB(ctx, pool, pool, postgresDialect{}, log)
+	if err != nil {
+		return nil, err
+	}
+	db.listenURL = url
+	return db, nil
 }
 
 type postgresDialect struct{}

@@ -142,6 +142,10 @@ type Store interface {
 	// that never saved one; SetFollowerSeq never moves a position back.
 	FollowerSeq(ctx context.Context, name string) (int64, error)
 	SetFollowerSeq(ctx context.Context, name string, seq int64) error
+	// Changed returns a channel closed when the change log next grows, on
+	// this node or (PostgreSQL) any other: followers wait on it instead of
+	// polling. See notify.go.
+	Changed() <-chan struct{}
 
 	// The translation desk. SetTranslationSource records which published
 	// version of which family member a translation is based on (moving it

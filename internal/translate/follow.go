@@ -28,8 +28,8 @@ const (
 	maxLearned = 2000
 )
 
-// Follow teaches the memory from the change log at once, then every
-// interval until ctx ends. Errors are logged and retried on the next pass.
+// Follow teaches the memory from the change log at once, then whenever the
+// log grows (on any node) and at least every interval, until ctx ends. Errors are logged and retried on the next pass.
 func (s *Service) Follow(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = 5 * time.Second
@@ -37,6 +37,8 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		// Taken before the pass, so an append during it still wakes us.
+		changed := s.st.Changed()
 		n, err := s.FollowOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "translate: follow change log", "err", err)
@@ -47,6 +49,7 @@ func (s *Service) Follow(ctx context.Context, every time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-changed:
 		case <-t.C:
 		}
 	}

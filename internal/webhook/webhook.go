@@ -112,6 +112,10 @@ type Service struct {
 	baseURL string
 	every   time.Duration
 	bodies  *render.Renderer
+	// queued wakes this node's delivery loop when its enqueue pass has
+	// added deliveries, so a publish goes out at once rather than at the
+	// next tick (other nodes' loops find the work at theirs).
+	queued chan struct{}
 }
 
 // New returns a Service over o.Store.
@@ -121,7 +125,7 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	s := &Service{st: o.Store, log: o.Log, now: o.Now, client: o.Client, baseURL: o.BaseURL, every: o.Every,
-		bodies: render.New(o.Store, cat)}
+		bodies: render.New(o.Store, cat), queued: make(chan struct{}, 1)}
 	if s.st == nil {
 		return nil, errors.New("webhook: no store")
 	}
@@ -158,15 +162,19 @@ func (s *Service) Run(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.loop(ctx, func(ctx context.Context) {
+		s.loop(ctx, s.st.Changed, func(ctx context.Context) {
 			if n, err := s.Enqueue(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "webhook: enqueue", "err", err)
 			} else if n > 0 {
 				s.log.InfoContext(ctx, "webhook: queued", "deliveries", n)
+				select {
+				case s.queued <- struct{}{}:
+				default: // a wake-up is already pending
+				}
 			}
 		})
 	}()
-	s.loop(ctx, func(ctx context.Context) {
+	s.loop(ctx, func() <-chan struct{} { return s.queued }, func(ctx context.Context) {
 		// Keep working while there is work: a pass takes a batch.
 		for ctx.Err() == nil {
 			n, err := s.DeliverOnce(ctx)
@@ -181,14 +189,19 @@ func (s *Service) Run(ctx context.Context) {
 	<-done
 }
 
-func (s *Service) loop(ctx context.Context, pass func(context.Context)) {
+// loop runs pass now, then whenever wake's channel fires or s.every has
+// passed. wake is asked for its channel before each pass, so that a signal
+// sent during the pass is not lost.
+func (s *Service) loop(ctx context.Context, wake func() <-chan struct{}, pass func(context.Context)) {
 	t := time.NewTicker(s.every)
 	defer t.Stop()
 	for {
+		w := wake()
 		pass(ctx)
 		select {
 		case <-ctx.Done():
 			return
+		case <-w:
 		case <-t.C:
 		}
 	}
