@@ -58,6 +58,7 @@ func (r *Renderer) Body(ctx context.Context, code, src string, now time.Time) (t
 			return "", fmt.Errorf("render: %w", err)
 		}
 		for id, t := range targets {
+			Depend(ctx, "family:"+strconv.FormatInt(t.FamilyID, 10))
 			fam, err := r.store.PublicFamily(ctx, t.FamilyID, now)
 			if err != nil {
 				return "", fmt.Errorf("render: %w", err)

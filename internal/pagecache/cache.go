@@ -1,0 +1,407 @@
+// Package pagecache keeps rendered public pages in memory, bounded in
+// bytes, and drops exactly the pages a change affects: a publish,
+// correction, kill or embargo lift invalidates the story's page in every
+// language of its family, the home, section and feed pages of the story's
+// language and section, and the sitemaps of that language; nothing else.
+//
+// Each node follows the shared change log (store.Changed wakes it at once,
+// on every node), so a change made on one node empties the others' caches
+// within moments. Pages whose content depends on other stories in ways the
+// log does not name (a related list that would now pick a newer story)
+// are also bounded in age by a TTL.
+//
+// Cached pages are stored with a strong ETag and Last-Modified, answer
+// conditional requests with 304, and are compressed once, when stored, with
+// gzip and Brotli, so that a hit costs a map lookup and a write.
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/qasid/qasid/internal/render"
+)
+
+// Options configure a Cache.
+type Options struct {
+	Next     http.Handler     // the site
+	MaxBytes int64            // budget for all entries, every encoding counted; 0 means 128 MiB
+	TTL      time.Duration    // longest life of an entry; 0 means 10 minutes
+	Now      func() time.Time // nil means time.Now
+	// Counter, when set, is told of every lookup (metrics).
+	Counter interface {
+		CacheHit()
+		CacheMiss()
+	}
+	// CacheControl is sent with cached pages. The default suits a CDN in
+	// front: browsers revalidate (cheap, with the ETag), shared caches keep
+	// a page a minute and may serve it stale while they fetch it again.
+	CacheControl string
+}
+
+// DefaultCacheControl is the Cache-Control of cached pages.
+const DefaultCacheControl = "public, max-age=0, must-revalidate, s-maxage=60, stale-while-revalidate=300, stale-if-error=86400"
+
+// maxEntry bounds one page: a page bigger than this is served but not
+// kept (it would push out hundreds of ordinary ones).
+const maxEntry = 4 << 20
+
+// Cache is an http.Handler that answers from memory what it can and asks
+// Next for the rest.
+type Cache struct {
+	next    http.Handler
+	max     int64
+	ttl     time.Duration
+	now     func() time.Time
+	counter interface {
+		CacheHit()
+		CacheMiss()
+	}
+	cacheControl string
+
+	mu    sync.Mutex
+	size  int64
+	lru   *list.List               // of *entry, most recently used first
+	byKey map[string]*list.Element // key → element
+	byTag map[string]map[string]struct{}
+	// gen counts invalidations; a page rendered while one happened is not
+	// stored, since it may have been rendered from the state before it.
+	gen uint64
+}
+
+type entry struct {
+	key      string
+	tags     []string
+	header   http.Header // Content-Type and the like, as the site set them
+	plain    []byte
+	gz       []byte
+	br       []byte
+	etag     string
+	modified time.Time
+	expires  time.Time
+	size     int64
+}
+
+// New returns a Cache in front of o.Next.
+func New(o Options) *Cache {
+	c := &Cache{next: o.Next, max: o.MaxBytes, ttl: o.TTL, now: o.Now, counter: o.Counter, cacheControl: o.CacheControl,
+		lru: list.New(), byKey: map[string]*list.Element{}, byTag: map[string]map[string]struct{}{}}
+	if c.max <= 0 {
+		c.max = 128 << 20
+	}
+	if c.ttl <= 0 {
+		c.ttl = 10 * time.Minute
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.cacheControl == "" {
+		c.cacheControl = DefaultCacheControl
+	}
+	return c
+}
+
+// ServeHTTP answers GET and HEAD of cacheable pages from memory, rendering
+// and storing them on a miss; everything else passes straight through.
+func (c *Cache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	tags, ok := Tags(r.URL.Path, r.URL.RawQuery)
+	if !ok {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	key := r.URL.Path + "?" + r.URL.RawQuery
+	if e := c.get(key); e != nil {
+		if c.counter != nil {
+			c.counter.CacheHit()
+		}
+		c.write(w, r, e)
+		return
+	}
+	if c.counter != nil {
+		c.counter.CacheMiss()
+	}
+	c.mu.Lock()
+	gen := c.gen
+	c.mu.Unlock()
+
+	rec := &recorder{header: http.Header{}, code: http.StatusOK}
+	ctx, deps := render.WithDeps(r.Context())
+	c.next.ServeHTTP(rec, r.WithContext(ctx))
+	tags = append(tags, deps.Tags()...)
+	// Only complete, ordinary pages are kept: an error, a redirect or a
+	// page that set a cookie goes to the client as it came.
+	if rec.code != http.StatusOK || rec.header.Get("Set-Cookie") != "" || rec.body.Len() > maxEntry ||
+		strings.Contains(rec.header.Get("Cache-Control"), "no-store") || strings.Contains(rec.header.Get("Cache-Control"), "private") {
+		copyHeader(w.Header(), rec.header)
+		w.WriteHeader(rec.code)
+		w.Write(rec.body.Bytes())
+		return
+	}
+	e := c.newEntry(key, tags, rec)
+	c.put(e, gen)
+	c.write(w, r, e)
+}
+
+func (c *Cache) newEntry(key string, tags []string, rec *recorder) *entry {
+	now := c.now()
+	plain := bytes.Clone(rec.body.Bytes())
+	sum := sha256.Sum256(plain)
+	h := http.Header{}
+	copyHeader(h, rec.header)
+	// The site's own caching headers give way to the cache's: it decides
+	// validators and lifetimes for every page it keeps.
+	for _, k := range []string{"Cache-Control", "Etag", "Last-Modified", "Content-Length", "Content-Encoding", "Vary"} {
+		h.Del(k)
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", http.DetectContentType(plain))
+	}
+	e := &entry{key: key, tags: tags, header: h, plain: plain,
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: now.UTC().Truncate(time.Second), expires: now.Add(c.ttl)}
+	if compressible(h.Get("Content-Type")) && len(plain) > 512 {
+		e.gz = gzipBytes(plain)
+		e.br = brotliBytes(plain)
+	}
+	e.size = int64(len(e.plain)+len(e.gz)+len(e.br)+len(key)) + 256
+	return e
+}
+
+// write sends an entry, or 304 when the client's copy is current.
+func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry) {
+	h := w.Header()
+	copyHeader(h, e.header)
+	h.Set("Cache-Control", c.cacheControl)
+	h.Set("ETag", e.etag)
+	h.Set("Last-Modified", e.modified.Format(http.TimeFormat))
+	h.Set("Vary", "Accept-Encoding")
+	if notModified(r, e) {
+		h.Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.plain
+	switch enc := acceptEncoding(r.Header.Get("Accept-Encoding")); {
+	case enc == "br" && e.br != nil:
+		h.Set("Content-Encoding", "br")
+		body = e.br
+	case enc != "" && e.gz != nil:
+		h.Set("Content-Encoding", "gzip")
+		body = e.gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified applies RFC 9110's rules: If-None-Match decides when
+// present; otherwise If-Modified-Since.
+func notModified(r *http.Request, e *entry) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimSpace(t)
+			t = strings.TrimPrefix(t, "W/") // weak comparison is right for GET
+			if t == e.etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !e.modified.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptEncoding picks "br", "gzip" or "" from an Accept-Encoding header,
+// honouring q=0 refusals.
+func acceptEncoding(h string) string {
+	br, gz := false, false
+	for _, part := range strings.Split(h, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if q := strings.ReplaceAll(params, " ", ""); q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			continue
+		}
+		switch name {
+		case "br":
+			br = true
+		case "gzip", "x-gzip":
+			gz = true
+		case "*":
+			br, gz = true, true
+		}
+	}
+	switch {
+	case br:
+		return "br"
+	case gz:
+		return "gzip"
+	}
+	return ""
+}
+
+func compressible(ct string) bool {
+	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "xml") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // compressed once, served many times
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	bw := brotli.NewWriterLevel(&buf, 9) // 10–11 cost several times more for a few percent
+	bw.Write(b)
+	bw.Close()
+	return buf.Bytes()
+}
+
+func (c *Cache) get(key string) *entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if c.now().After(e.expires) {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+// put stores e unless an invalidation happened since gen (the page may
+// show the state before it), evicting the least recently used entries to
+// stay within the budget.
+func (c *Cache) put(e *entry, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || e.size > c.max {
+		return
+	}
+	if el, ok := c.byKey[e.key]; ok {
+		c.remove(el)
+	}
+	for c.size+e.size > c.max && c.lru.Len() > 0 {
+		c.remove(c.lru.Back())
+	}
+	el := c.lru.PushFront(e)
+	c.byKey[e.key] = el
+	for _, t := range e.tags {
+		keys := c.byTag[t]
+		if keys == nil {
+			keys = map[string]struct{}{}
+			c.byTag[t] = keys
+		}
+		keys[e.key] = struct{}{}
+	}
+	c.size += e.size
+}
+
+// remove drops one entry; the caller holds mu.
+func (c *Cache) remove(el *list.Element) {
+	e := el.Value.(*entry)
+	c.lru.Remove(el)
+	delete(c.byKey, e.key)
+	for _, t := range e.tags {
+		if keys := c.byTag[t]; keys != nil {
+			delete(keys, e.key)
+			if len(keys) == 0 {
+				delete(c.byTag, t)
+			}
+		}
+	}
+	c.size -= e.size
+}
+
+// Invalidate drops every page carrying any of tags and returns how many.
+func (c *Cache) Invalidate(tags ...string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	n := 0
+	for _, t := range tags {
+		for key := range c.byTag[t] {
+			if el, ok := c.byKey[key]; ok {
+				c.remove(el)
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Purge empties the cache.
+func (c *Cache) Purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.lru.Init()
+	c.byKey = map[string]*list.Element{}
+	c.byTag = map[string]map[string]struct{}{}
+	c.size = 0
+}
+
+// Stats reports the entries and bytes held.
+func (c *Cache) Stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.size
+}
+
+// Has reports whether the page at path?query is cached (tests, bake).
+func (c *Cache) Has(path, rawQuery string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.byKey[path+"?"+rawQuery]
+	return ok
+}
+
+// recorder captures what the site writes for a page.
+type recorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.code, r.wrote = code, true
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, vs := range src {
+		dst[k] = append([]string(nil), vs...)
+	}
+}
