@@ -208,4 +208,3 @@ func TestNoStalePageAfterChange(t *testing.T) {
 	pages = live
 	check("a kill")
 }
-
