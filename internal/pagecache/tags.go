@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +19,8 @@ import (
 // (internal/site, render.StoryPath):
 //
 //	/{lang}/                       home:{lang}
-//	/{lang}/{section}/[?page=N]    section:{lang}:{section}
+//	/{lang}/{section}/             section:{lang}:{section}
+//	/{lang}/{section}/page/{n}/    section:{lang}:{section}
 //	/{lang}/{section}/{id}-{slug}  story:{id}
 //	/feeds/{lang}.rss|.atom        feed:{lang}
 //	/feeds/{lang}/{section}.rss…   feed:{lang}:{section}
@@ -30,24 +30,18 @@ import (
 //
 // Everything else (the root, which depends on the reader's language;
 // search; the desk; the wire; media; assets, which are immutable anyway) is
-// not cached. Queries other than ?page=N are not cached either, so a
-// crawler cannot fill the cache with made-up addresses.
+// not cached, nor is any address with a query: no public page has one, so
+// a crawler cannot fill the cache with made-up addresses.
 func Tags(path, rawQuery string) ([]string, bool) {
 	if rawQuery != "" {
-		q, err := url.ParseQuery(rawQuery)
-		if err != nil || len(q) != 1 || len(q["page"]) != 1 {
-			return nil, false
-		}
-		if n, err := strconv.Atoi(q.Get("page")); err != nil || n < 1 || n > 10000 || q.Get("page") != strconv.Itoa(n) {
-			return nil, false
-		}
+		return nil, false
 	}
 	switch {
 	case path == "/sitemap.xml":
-		return []string{"sitemap"}, rawQuery == ""
+		return []string{"sitemap"}, true
 	case strings.HasPrefix(path, "/sitemaps/"):
 		name, ok := strings.CutSuffix(strings.TrimPrefix(path, "/sitemaps/"), ".xml")
-		if !ok || rawQuery != "" {
+		if !ok {
 			return nil, false
 		}
 		if name == "news" {
@@ -59,9 +53,6 @@ func Tags(path, rawQuery string) ([]string, bool) {
 		}
 		return []string{"sitemap:" + code}, true
 	case strings.HasPrefix(path, "/feeds/"):
-		if rawQuery != "" {
-			return nil, false
-		}
 		rest := strings.TrimPrefix(path, "/feeds/")
 		code, file, nested := strings.Cut(rest, "/")
 		if !nested {
@@ -93,10 +84,15 @@ func Tags(path, rawQuery string) ([]string, bool) {
 	}
 	switch {
 	case len(parts) == 2 && parts[1] == "": // /{lang}/
-		return []string{"home:" + parts[0]}, rawQuery == ""
+		return []string{"home:" + parts[0]}, true
 	case len(parts) == 3 && parts[2] == "" && parts[1] != "" && parts[1] != "search": // /{lang}/{section}/
 		return []string{"section:" + parts[0] + ":" + parts[1]}, true
-	case len(parts) == 3 && parts[2] != "" && rawQuery == "": // /{lang}/{section}/{id}-{slug}
+	case len(parts) == 5 && parts[2] == "page" && parts[4] == "" && parts[1] != "search": // /{lang}/{section}/page/{n}/
+		if n, err := strconv.Atoi(parts[3]); err != nil || n < 2 || strconv.Itoa(n) != parts[3] {
+			return nil, false
+		}
+		return []string{"section:" + parts[0] + ":" + parts[1]}, true
+	case len(parts) == 3 && parts[2] != "": // /{lang}/{section}/{id}-{slug}
 		idText, _, _ := strings.Cut(parts[2], "-")
 		id, err := strconv.ParseInt(idText, 10, 64)
 		if err != nil || id < 1 {

@@ -23,21 +23,41 @@ type sectionPage struct {
 func (p sectionPage) PageS() string  { return p.Lang.FormatInt(p.Page) }
 func (p sectionPage) PagesS() string { return p.Lang.FormatInt(p.Pages) }
 
+// sectionPath is the address of page n of a section. Later pages are paths
+// (/en/world/page/2/), not queries, so that every public page can be baked
+// into a static file.
+func sectionPath(code, key string, n int) string {
+	if n <= 1 {
+		return "/" + code + "/" + key + "/"
+	}
+	return "/" + code + "/" + key + "/page/" + strconv.Itoa(n) + "/"
+}
+
 // section lists a section's stories in one language, newest first, a page
-// at a time.
+// at a time: page 1 at /{lang}/{section}/, later ones at
+// /{lang}/{section}/page/{n}/. The older ?page=N form redirects there.
 func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	l, ok := s.pageLang(r)
 	if !ok {
 		return web.NotFound(nil)
 	}
-	n, err := pageNumber(r)
-	if err != nil {
-		return err
+	key := r.PathValue("section")
+	n := 1
+	if v := r.PathValue("n"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 2 || n > 100_000 || strconv.Itoa(n) != v {
+			return web.NotFound(fmt.Errorf("bad page %q", v))
+		}
+	} else if r.URL.RawQuery != "" {
+		q, err := pageNumber(r)
+		if err != nil {
+			return err
+		}
+		http.Redirect(w, r, sectionPath(l.Code, key, q), http.StatusMovedPermanently)
+		return nil
 	}
 	ctx := r.Context()
-	key := r.PathValue("section")
-	base := "/" + l.Code + "/" + key + "/"
-	p, err := s.frame(ctx, l, key, func(code string) string { return "/" + code + "/" + key + "/" })
+	p, err := s.frame(ctx, l, key, func(code string) string { return sectionPath(code, key, 1) })
 	if err != nil {
 		return err
 	}
@@ -60,22 +80,18 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := sectionName(sec, l.Code)
 	p.Title = name + " – " + p.Agency.Name
-	p.Canonical = s.baseURL + base
+	p.Canonical = s.baseURL + sectionPath(l.Code, key, n)
 	if n > 1 {
-		p.Canonical += "?page=" + strconv.Itoa(n)
 		p.Title = name + " (" + p.T("pager.page", "page", l.FormatInt(n), "pages", l.FormatInt(pages)) + ") – " + p.Agency.Name
 	} else {
 		p.Alternates = s.homeAlternates(key)
 	}
 	data := sectionPage{page: p, Name: name, Cards: s.cards(p, list), Total: total, Page: n, Pages: pages}
 	if n > 1 {
-		data.NewerURL = base
-		if n > 2 {
-			data.NewerURL += "?page=" + strconv.Itoa(n-1)
-		}
+		data.NewerURL = sectionPath(l.Code, key, n-1)
 	}
 	if n < pages {
-		data.OlderURL = base + "?page=" + strconv.Itoa(n+1)
+		data.OlderURL = sectionPath(l.Code, key, n+1)
 	}
 	if n == 1 {
 		others, err := s.store.Untranslated(ctx, l.Code, key, homeOthers, s.now())

@@ -91,6 +91,7 @@ func (s *Site) Handler() http.Handler {
 	mux.HandleFunc("GET /{lang}/{$}", s.handle(s.home))
 	mux.HandleFunc("GET /{lang}/{section}", s.addSlash)
 	mux.HandleFunc("GET /{lang}/{section}/{$}", s.handle(s.section))
+	mux.HandleFunc("GET /{lang}/{section}/page/{n}/{$}", s.handle(s.section))
 	mux.HandleFunc("GET /{lang}/{section}/{story}", s.handle(s.story))
 	mux.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound(nil)

@@ -301,7 +301,10 @@ func TestNotFoundAndGone(t *testing.T) {
 		{"killed", (&url.URL{Path: render.StoryPath(killed)}).EscapedPath(), "ar", 410, "story.killed_title"},
 		{"page zero", "/en/world/?page=0", "en", 404, "error.not_found_title"},
 		{"page not a number", "/ru/world/?page=abc", "ru", 404, "error.not_found_title"},
-		{"page past the end", "/en/world/?page=50", "en", 404, "error.not_found_title"},
+		{"page past the end", "/en/world/page/50/", "en", 404, "error.not_found_title"},
+		{"page one as a path", "/en/world/page/1/", "en", 404, "error.not_found_title"},
+		{"page with a leading zero", "/en/world/page/02/", "en", 404, "error.not_found_title"},
+		{"page not a number in the path", "/en/world/page/two/", "en", 404, "error.not_found_title"},
 		{"deep unknown path", "/en/world/1/2/3", "en", 404, "error.not_found_title"},
 		{"unknown asset", "/assets/nothing.css", "", 404, ""},
 	}
@@ -448,20 +451,23 @@ func TestSectionPaginates(t *testing.T) {
 		}
 	}
 	p1 := f.get(t, "/en/business/")
-	p2 := f.get(t, "/en/business/?page=2")
+	if old := f.get(t, "/en/business/?page=2"); old.status != http.StatusMovedPermanently || old.header.Get("Location") != "/en/business/page/2/" {
+		t.Errorf("?page=2: %d to %q, want 301 to /en/business/page/2/", old.status, old.header.Get("Location"))
+	}
+	p2 := f.get(t, "/en/business/page/2/")
 	if p1.status != 200 || p2.status != 200 {
 		t.Fatalf("statuses %d %d", p1.status, p2.status)
 	}
 	if n := strings.Count(p1.body, `<li class="card">`); n < 20 {
 		t.Errorf("page 1 has %d cards, want at least 20", n)
 	}
-	if !strings.Contains(p1.body, `href="/en/business/?page=2" rel="next"`) || !strings.Contains(p2.body, `href="/en/business/" rel="prev"`) {
+	if !strings.Contains(p1.body, `href="/en/business/page/2/" rel="next"`) || !strings.Contains(p2.body, `href="/en/business/" rel="prev"`) {
 		t.Errorf("pager links missing")
 	}
 	if !strings.Contains(p1.body, "Market note 24") || strings.Contains(p2.body, "Market note 24<") {
 		t.Errorf("newest story should be on page 1 only")
 	}
-	if !strings.Contains(p2.body, `<link rel="canonical" href="https://news.example.org/en/business/?page=2">`) {
+	if !strings.Contains(p2.body, `<link rel="canonical" href="https://news.example.org/en/business/page/2/">`) {
 		t.Errorf("page 2 canonical wrong")
 	}
 }
