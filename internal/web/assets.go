@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -102,6 +104,11 @@ func (a *Assets) add(name string, body []byte) {
 	}
 	a.byURL[url] = asset{body: body, contentType: ct, etag: `"` + hash + `"`}
 	a.byName[name] = url
+}
+
+// URLs lists every asset's fingerprinted URL, sorted (the static bake).
+func (a *Assets) URLs() []string {
+	return slices.Sorted(maps.Keys(a.byURL))
 }
 
 // URL gives the fingerprinted URL of an asset by its file name

@@ -1,0 +1,62 @@
+package site
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/render"
+	"github.com/qasid/qasid/internal/store"
+)
+
+// pathsPage is how many stories one store query lists while enumerating.
+const pathsPage = 200
+
+// PublicPaths lists every address of the public site that readers may ask
+// for without a query: the homes, every page of every section, every
+// public story, the feeds, the sitemaps, robots.txt and the assets. The
+// static bake writes one file per path. The root is left out: it sends
+// each reader to their own language, which a static server must be told
+// to do itself.
+func (s *Site) PublicPaths(ctx context.Context) ([]string, error) {
+	now := s.now()
+	secs, err := s.store.Sections(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("site: public paths: %w", err)
+	}
+	paths := []string{"/robots.txt", "/sitemap.xml", "/sitemaps/news.xml"}
+	paths = append(paths, s.assets.URLs()...)
+	for _, l := range lang.All() {
+		paths = append(paths, "/"+l.Code+"/", "/feeds/"+l.Code+".rss", "/feeds/"+l.Code+".atom")
+		n, err := s.store.CountPublished(ctx, store.ListQuery{Now: now, Lang: l.Code})
+		if err != nil {
+			return nil, fmt.Errorf("site: public paths: %w", err)
+		}
+		for page := 1; page <= max(1, (n+s.sitemapSize-1)/s.sitemapSize); page++ {
+			paths = append(paths, sitemapPath(l.Code, page))
+		}
+		for _, sec := range secs {
+			paths = append(paths, "/feeds/"+l.Code+"/"+sec.Key+".rss", "/feeds/"+l.Code+"/"+sec.Key+".atom")
+			n, err := s.store.CountPublished(ctx, store.ListQuery{Now: now, Lang: l.Code, Section: sec.Key})
+			if err != nil {
+				return nil, fmt.Errorf("site: public paths: %w", err)
+			}
+			for page := 1; page <= max(1, (n+sectionPerPage-1)/sectionPerPage); page++ {
+				paths = append(paths, sectionPath(l.Code, sec.Key, page))
+			}
+		}
+		for off := 0; ; off += pathsPage {
+			list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: l.Code, Limit: pathsPage, Offset: off})
+			if err != nil {
+				return nil, fmt.Errorf("site: public paths: %w", err)
+			}
+			for _, st := range list {
+				paths = append(paths, render.StoryPath(st))
+			}
+			if len(list) < pathsPage {
+				break
+			}
+		}
+	}
+	return paths, nil
+}
