@@ -39,7 +39,7 @@ func commands() []command {
 	return []command{
 		{name: "demo", summary: "load the demo agency into the data folder, then serve it", usage: "qasid demo [flags]", run: runDemo},
 		{name: "serve", summary: "serve the site and the desk from an existing data folder", usage: "qasid serve [flags]", run: runServe},
-		{name: "migrate", summary: "apply database migrations and exit", usage: "qasid migrate [flags]", run: runMigrate},
+		{name: "migrate", summary: "apply database migrations and exit; or move an agency from SQLite to PostgreSQL", usage: "qasid migrate [flags] | qasid migrate --from sqlite:PATH --to postgres://…", flags: migrateFlags},
 		{name: "user add", summary: "add a desk user; the password is read from standard input", usage: "qasid user add --email EMAIL --role ROLE[,ROLE] [flags] < password", flags: userAddFlags},
 		{name: "user list", summary: "list the desk's users", usage: "qasid user list [flags]", run: runUserList},
 		{name: "tm import", summary: "import a TMX 1.4b file into the translation memory (all or nothing)", usage: "qasid tm import [flags] FILE.tmx|-", flags: memoryFlags("tm", "import")},

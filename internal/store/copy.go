@@ -29,8 +29,9 @@ const copyBatch = 200
 // users, sessions, subscribers, deliveries, memory, glossary and whatever
 // later migrations add), in one PostgreSQL transaction, keeping ids, and
 // then moves each identity sequence past the largest id. Both stores must
-// be at the same schema version and the target must hold no stories
-// (ErrConflict), so a copy never mixes two agencies. Afterwards the row
+// be at the same schema version and the target must hold no stories,
+// users, subscribers or memory (ErrConflict), so a copy never mixes two
+// agencies or overwrites one. Afterwards the row
 // count of every table is compared; a difference is an error.
 //
 // Tables are taken in the order SQLite created them, which is the order
@@ -51,12 +52,15 @@ func CopySQLiteToPostgres(ctx context.Context, from, to *DB, progress func(table
 	if fv != tv {
 		return res, fmt.Errorf("store: copy: source schema %d, target %d: upgrade both with this version of qasid first", fv, tv)
 	}
-	var n int64
-	if err := to.read().queryRow(ctx, `SELECT COUNT(*) FROM stories`).Scan(&n); err != nil {
-		return res, fmt.Errorf("store: copy: %w", err)
-	}
-	if n > 0 {
-		return res, fmt.Errorf("store: copy: the target already holds %d stories: %w", n, ErrConflict)
+	// An agency's own rows: a target holding any of them is in use.
+	for _, t := range []string{"stories", "users", "subscribers", "tm_units"} {
+		var n int64
+		if err := to.read().queryRow(ctx, `SELECT COUNT(*) FROM `+t).Scan(&n); err != nil {
+			return res, fmt.Errorf("store: copy: %w", err)
+		}
+		if n > 0 {
+			return res, fmt.Errorf("store: copy: the target already holds %d rows in %s: %w", n, t, ErrConflict)
+		}
 	}
 	tables, err := sqliteTables(ctx, from)
 	if err != nil {
