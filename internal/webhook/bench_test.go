@@ -63,7 +63,13 @@ func BenchmarkPublishToReceive(b *testing.B) {
 	if err := db.CreateUser(ctx, &editor, audit.Entry{Actor: "system", Action: audit.UserCreate}); err != nil {
 		b.Fatal(err)
 	}
-	svc, err := New(Options{Store: db, BaseURL: "https://news.example.org", Every: 10 * time.Second})
+	var delivered atomic.Int64
+	svc, err := New(Options{Store: db, BaseURL: "https://news.example.org", Every: 10 * time.Second,
+		Observe: func(outcome string) {
+			if outcome == "delivered" {
+				delivered.Add(1)
+			}
+		}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -96,6 +102,9 @@ func BenchmarkPublishToReceive(b *testing.B) {
 	b.StopTimer()
 	cancel()
 	<-done
+	if delivered.Load() != int64(b.N) {
+		b.Errorf("Observe saw %d deliveries, want %d", delivered.Load(), b.N)
+	}
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[(len(lat)*95)/100].Microseconds())/1000, "p95-ms")

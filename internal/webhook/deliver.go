@@ -65,13 +65,19 @@ func (s *Service) deliver(ctx context.Context, d store.Delivery) error {
 	}
 	log := s.log.With("delivery_id", d.DeliveryID, "endpoint_id", d.EndpointID, "story_id", d.StoryID,
 		"version", d.Version, "event", string(d.Event), "attempt", d.Attempts, "http_status", o.status)
+	outcome := "retry"
 	switch a.Status {
 	case store.DeliveryDelivered:
+		outcome = "delivered"
 		log.InfoContext(ctx, "webhook: delivered")
 	case store.DeliveryFailed:
+		outcome = "failed"
 		log.WarnContext(ctx, "webhook: delivery failed for good", "err", o.err)
 	default:
 		log.InfoContext(ctx, "webhook: delivery will be retried", "err", o.err, "next_attempt_at", a.NextAttemptAt)
+	}
+	if s.observe != nil {
+		s.observe(outcome)
 	}
 	// The record must land even if ctx ended while posting: a lease left
 	// to run out would only send the same delivery again.

@@ -100,6 +100,9 @@ type Options struct {
 	// Every is how often Run polls the change log and the queue; 0 means
 	// two seconds.
 	Every time.Duration
+	// Observe, when set, is told the outcome of every attempt: "delivered",
+	// "retry" or "failed" (metrics).
+	Observe func(outcome string)
 }
 
 // Service queues and delivers webhooks. It is safe for concurrent use; any
@@ -111,6 +114,7 @@ type Service struct {
 	client  *http.Client
 	baseURL string
 	every   time.Duration
+	observe func(outcome string)
 	bodies  *render.Renderer
 	// queued wakes this node's delivery loop when its enqueue pass has
 	// added deliveries, so a publish goes out at once rather than at the
@@ -125,7 +129,7 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	s := &Service{st: o.Store, log: o.Log, now: o.Now, client: o.Client, baseURL: o.BaseURL, every: o.Every,
-		bodies: render.New(o.Store, cat), queued: make(chan struct{}, 1)}
+		bodies: render.New(o.Store, cat), queued: make(chan struct{}, 1), observe: o.Observe}
 	if s.st == nil {
 		return nil, errors.New("webhook: no store")
 	}
