@@ -151,6 +151,13 @@ func testClaimDeliveries(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	ep := endpoints(t, db, 1)[0]
 	later := newDelivery(st, ep, 3, 10) // due at minute 10
 	enqueue(t, db, 3, newDelivery(st, ep, 2, 1), newDelivery(st, ep, 1, 0), later)
+	backlog := func(want int) {
+		t.Helper()
+		if n, err := db.DeliveryBacklog(ctx); err != nil || n != want {
+			t.Errorf("backlog %d (%v), want %d", n, err, want)
+		}
+	}
+	backlog(3)
 
 	if got := claim(t, db, at(0).Add(-time.Second), 10); len(got) != 0 {
 		t.Errorf("claimed %v before anything was due", deliveryIDs(got))
@@ -181,6 +188,7 @@ func testClaimDeliveries(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	if err := db.RecordDeliveryAttempt(ctx, DeliveryAttempt{ID: d.ID, Attempt: 2, Status: DeliveryDelivered, At: at(10)}); err != nil {
 		t.Errorf("record by the lease holder: %v", err)
 	}
+	backlog(2) // one delivered; one leased, one pending remain
 	_, err = db.ClaimDeliveries(ctx, at(10), 0, 1)
 	wantErr(t, "no lease", err, story.ErrInvalid)
 }

@@ -69,6 +69,7 @@ func runContract(t *testing.T, open opener) {
 		{"glossary", testGlossary},
 		{"followers", testFollowers},
 		{"edit changes", testEditChanges},
+		{"leases", testLeases},
 	}
 	tests = append(tests, subscriberContract()...)
 	tests = append(tests, deliveryContract()...)
@@ -1253,5 +1254,77 @@ func testEditChanges(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	}
 	if now, _ := db.LastSeq(ctx); now != last {
 		t.Errorf("a refused save moved the log from %d to %d", last, now)
+	}
+}
+
+// testLeases: one holder at a time; the holder renews; a lapsed lease goes
+// to whoever asks; many nodes asking at once, exactly one wins.
+func testLeases(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
+	ctx := t.Context()
+	ok := func(name, owner string, now time.Time, d time.Duration) bool {
+		t.Helper()
+		got, err := db.TryLease(ctx, name, owner, now, now.Add(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if !ok("scheduler", "a", at(0), time.Minute) {
+		t.Fatal("a free lease was refused")
+	}
+	if ok("scheduler", "b", at(0).Add(30*time.Second), time.Minute) {
+		t.Error("b took a lease a holds")
+	}
+	if !ok("scheduler", "a", at(0).Add(50*time.Second), time.Minute) {
+		t.Error("a could not renew its own lease")
+	}
+	if !ok("other", "b", at(0), time.Minute) {
+		t.Error("leases of other names are independent")
+	}
+	if ok("scheduler", "b", at(0).Add(100*time.Second), time.Minute) {
+		t.Error("b took a's renewed lease before it ran out")
+	}
+	if !ok("scheduler", "b", at(0).Add(111*time.Second), time.Minute) {
+		t.Error("b could not take a lapsed lease")
+	}
+	if err := db.ReleaseLease(ctx, "scheduler", "a"); err != nil { // a no longer holds it: nothing happens
+		t.Fatal(err)
+	}
+	if ok("scheduler", "a", at(0).Add(112*time.Second), time.Minute) {
+		t.Error("a's release took b's lease away")
+	}
+	if err := db.ReleaseLease(ctx, "scheduler", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if !ok("scheduler", "a", at(0).Add(113*time.Second), time.Minute) {
+		t.Error("a released lease was refused")
+	}
+	if _, err := db.TryLease(ctx, "x", "a", at(0), at(0)); err == nil {
+		t.Error("a lease ending now was accepted")
+	}
+
+	// Eight nodes at once: one winner.
+	var wg sync.WaitGroup
+	wins := make(chan string, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			owner := fmt.Sprintf("node-%d", i)
+			got, err := db.TryLease(ctx, "race", owner, at(5), at(6))
+			if err != nil {
+				t.Error(err)
+			}
+			if got {
+				wins <- owner
+			}
+		})
+	}
+	wg.Wait()
+	close(wins)
+	var winners []string
+	for w := range wins {
+		winners = append(winners, w)
+	}
+	if len(winners) != 1 {
+		t.Errorf("winners %v, want exactly one", winners)
 	}
 }

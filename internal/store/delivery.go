@@ -49,6 +49,9 @@ type DeliveryStore interface {
 	// retried until giveUpAt, keeping its DeliveryID and its attempts. A
 	// delivery under a live lease is ErrConflict: it is being tried now.
 	RedeliverDelivery(ctx context.Context, id int64, now, giveUpAt time.Time) (Delivery, error)
+	// DeliveryBacklog counts deliveries still to be made (pending or
+	// leased): the queue depth an operator watches.
+	DeliveryBacklog(ctx context.Context) (int, error)
 }
 
 // DeliveryStatus is where a delivery stands in the queue.
@@ -367,4 +370,15 @@ func queryDeliveries(ctx context.Context, c conn, query string, args ...any) ([]
 		return nil, err
 	}
 	return out, nil
+}
+
+// DeliveryBacklog counts pending and leased deliveries.
+func (db *DB) DeliveryBacklog(ctx context.Context) (int, error) {
+	var n int
+	err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE status IN (?, ?)`,
+		string(DeliveryPending), string(DeliveryLeased)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: delivery backlog: %w", err)
+	}
+	return n, nil
 }

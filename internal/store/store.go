@@ -147,6 +147,10 @@ type Store interface {
 	// polling. See notify.go.
 	Changed() <-chan struct{}
 
+	// Leases name jobs that must run on one node at a time (lease.go).
+	TryLease(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
+	ReleaseLease(ctx context.Context, name, owner string) error
+
 	// The translation desk. SetTranslationSource records which published
 	// version of which family member a translation is based on (moving it
 	// to the source's latest version is how an update clears the

@@ -219,6 +219,9 @@ const (
 	// see nothing new; the desk's search index does. Its Version is the
 	// latest published version (0 before the first).
 	ChangeEdit ChangeKind = "edit"
+	// ChangeRelated records that editors pinned or excluded a related
+	// story: the story's public page changes, nothing else does.
+	ChangeRelated ChangeKind = "related"
 )
 
 // Change is one entry of the append-only change log. Seq only grows; every
