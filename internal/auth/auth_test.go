@@ -101,7 +101,8 @@ func TestPermissionTable(t *testing.T) {
 		ActionDeskView: everyone, ActionStoryCreate: everyone, ActionStoryView: everyone, ActionStoryEdit: everyone,
 		ActionStorySubmit: everyone, ActionStoryReturn: editors, ActionStoryPublish: editors, ActionStorySchedule: editors,
 		ActionStoryCorrect: editors, ActionStoryKill: editors, ActionAuditView: {RoleAdmin}, ActionUserManage: {RoleAdmin},
-		ActionTranslateStart: editors, ActionTranslateMemory: editors,
+		ActionTranslateStart: editors, ActionTranslateMemory: editors, ActionStoryRelated: everyone,
+		ActionIngestUse: {RoleAdmin, RoleEditor, RoleReporter}, ActionFeedManage: {RoleAdmin},
 	}
 	if len(want) != len(Actions()) {
 		t.Fatalf("the table covers %d of %d actions", len(want), len(Actions()))
@@ -156,6 +157,14 @@ func TestStoryRules(t *testing.T) {
 		{ed, ActionStoryCorrect, StoryFacts{Status: "draft"}, false},
 		{ed, ActionStoryKill, StoryFacts{Status: "published"}, true},
 		{ed, ActionStoryEdit, StoryFacts{Status: "killed"}, false},
+		{rep, ActionStoryRelated, own, true},
+		{rep, ActionStoryRelated, others, false},
+		{rep, ActionStoryRelated, StoryFacts{AuthorID: 7, Lang: "en", Status: "published"}, false},
+		{tr, ActionStoryRelated, urdu, true},
+		{tr, ActionStoryRelated, french, false},
+		{tr, ActionStoryRelated, StoryFacts{AuthorID: 1, Lang: "ur", Status: "published"}, false},
+		{ed, ActionStoryRelated, StoryFacts{Status: "published"}, true},
+		{ed, ActionStoryRelated, StoryFacts{Status: "killed"}, false},
 	}
 	for _, tt := range tests {
 		if got := CanOnStory(tt.u, tt.a, tt.f); got != tt.want {

@@ -16,30 +16,38 @@ const (
 	ActionStorySchedule Action = "story.schedule"
 	ActionStoryCorrect  Action = "story.correct" // publish a new version of a published story
 	ActionStoryKill     Action = "story.kill"
+	ActionStoryRelated  Action = "story.related" // pin or exclude the stories shown as related
 	ActionAuditView     Action = "audit.view"
 	ActionUserManage    Action = "user.manage" // add users, disable them, change roles
 	// The translation desk.
 	ActionTranslateStart  Action = "translate.start"  // send a story to other languages and assign the drafts
 	ActionTranslateMemory Action = "translate.memory" // import the memory, change the glossary
+	// Ingest: other agencies' items and the feeds that bring them.
+	ActionIngestUse  Action = "ingest.use"  // the incoming list: start a story from an item, dismiss one
+	ActionFeedManage Action = "feed.manage" // add and remove polled feeds
 )
 
 // Actions lists every action, for the permission matrix test and the desk.
 func Actions() []Action {
 	return []Action{ActionDeskView, ActionStoryCreate, ActionStoryView, ActionStoryEdit, ActionStorySubmit,
 		ActionStoryReturn, ActionStoryPublish, ActionStorySchedule, ActionStoryCorrect, ActionStoryKill,
-		ActionAuditView, ActionUserManage, ActionTranslateStart, ActionTranslateMemory}
+		ActionStoryRelated, ActionAuditView, ActionUserManage, ActionTranslateStart, ActionTranslateMemory, ActionIngestUse, ActionFeedManage}
 }
 
 // grants says which roles may take an action at all. Story actions are
 // further narrowed by CanOnStory.
 func grants(a Action) []Role {
 	switch a {
-	case ActionDeskView, ActionStoryCreate, ActionStoryView, ActionStoryEdit, ActionStorySubmit:
+	case ActionDeskView, ActionStoryCreate, ActionStoryView, ActionStoryEdit, ActionStorySubmit, ActionStoryRelated:
 		return []Role{RoleAdmin, RoleEditor, RoleReporter, RoleTranslator}
 	case ActionStoryReturn, ActionStoryPublish, ActionStorySchedule, ActionStoryCorrect, ActionStoryKill,
 		ActionTranslateStart, ActionTranslateMemory:
 		return []Role{RoleAdmin, RoleEditor}
 	case ActionAuditView, ActionUserManage:
+		return []Role{RoleAdmin}
+	case ActionIngestUse:
+		return []Role{RoleAdmin, RoleEditor, RoleReporter}
+	case ActionFeedManage:
 		return []Role{RoleAdmin}
 	}
 	return nil
@@ -75,7 +83,7 @@ func CanOnStory(u User, a Action, st StoryFacts) bool {
 	}
 	if u.Has(RoleAdmin) || u.Has(RoleEditor) {
 		switch a {
-		case ActionStoryEdit:
+		case ActionStoryEdit, ActionStoryRelated:
 			return st.Status != "killed"
 		case ActionStorySubmit:
 			return st.Status == "draft"
@@ -100,6 +108,10 @@ func CanOnStory(u User, a Action, st StoryFacts) bool {
 		return mine && (st.Status == "draft" || st.Status == "submitted")
 	case ActionStorySubmit:
 		return mine && st.Status == "draft"
+	case ActionStoryRelated:
+		// A published story's related list changes on its page at once,
+		// with no editor in between, so only editors change it there.
+		return mine && (st.Status == "draft" || st.Status == "submitted")
 	}
 	return false
 }

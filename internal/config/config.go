@@ -22,6 +22,10 @@ type Config struct {
 	LogLevel    slog.Level
 	MTURL       string // a LibreTranslate server for machine pre-translation; empty turns it off
 	MTKey       string // its API key, if it needs one
+	BlobURL     string // s3://bucket/prefix?endpoint=host:port for photos in an object store; empty keeps them in DataDir/files
+	// The object store's keys come from QASID_S3_ACCESS_KEY and
+	// QASID_S3_SECRET_KEY only: a flag would show them in the process list.
+	S3AccessKey, S3SecretKey string
 }
 
 // Default is the configuration of a fresh machine.
@@ -44,6 +48,7 @@ func Vars() []Var {
 		{"log-level", "QASID_LOG_LEVEL", "debug, info, warn or error"},
 		{"mt-url", "QASID_MT_URL", "LibreTranslate URL for machine pre-translation in the translation desk (off when empty)"},
 		{"mt-key", "QASID_MT_KEY", "LibreTranslate API key"},
+		{"blob-url", "QASID_BLOB_URL", "S3-compatible bucket for photos, s3://bucket/prefix?endpoint=host:port&region=r (keys in QASID_S3_ACCESS_KEY, QASID_S3_SECRET_KEY); default: the data folder"},
 	}
 }
 
@@ -66,9 +71,12 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 	level := fs.String("log-level", def("QASID_LOG_LEVEL", "info"), vars[4].Help+" [QASID_LOG_LEVEL]")
 	mtURL := fs.String("mt-url", def("QASID_MT_URL", ""), vars[5].Help+" [QASID_MT_URL]")
 	mtKey := fs.String("mt-key", def("QASID_MT_KEY", ""), vars[6].Help+" [QASID_MT_KEY]")
+	blobURL := fs.String("blob-url", def("QASID_BLOB_URL", ""), vars[7].Help+" [QASID_BLOB_URL]")
 	return func() (Config, error) {
 		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
 		c.MTURL, c.MTKey = strings.TrimSpace(*mtURL), *mtKey
+		c.BlobURL = strings.TrimSpace(*blobURL)
+		c.S3AccessKey, c.S3SecretKey = getenv("QASID_S3_ACCESS_KEY"), getenv("QASID_S3_SECRET_KEY")
 		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 			return c, fmt.Errorf("config: log level %q: want debug, info, warn or error", *level)
 		}

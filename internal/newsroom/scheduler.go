@@ -30,6 +30,10 @@ func (s *Service) Tick(ctx context.Context) (published, lifted int, err error) {
 		if ctx.Err() != nil {
 			return published, lifted, fmt.Errorf("newsroom: tick: %w", ctx.Err())
 		}
+		if err := s.checkAltText(ctx, st); err != nil { // images.go: an image added after scheduling
+			s.log.ErrorContext(ctx, "newsroom: scheduled publish refused", "story_id", st.ID, "err", err)
+			continue
+		}
 		e := systemEntry(audit.StoryPublish, now)
 		e.StoryID, e.Detail = st.ID, "scheduled"
 		if _, err := s.st.PublishStory(ctx, st.ID, store.Publish{At: now, Audit: e}); err != nil {
@@ -47,16 +51,36 @@ func (s *Service) Tick(ctx context.Context) (published, lifted int, err error) {
 	return published, len(l), errors.Join(dueErr, liftErr)
 }
 
+// schedulerLease names the lease that keeps the scheduler's passes on one
+// node at a time.
+const schedulerLease = "scheduler"
+
 // RunScheduler ticks at once, so that a story due while the server was down
-// goes out on start, then every interval until ctx ends.
-func (s *Service) RunScheduler(ctx context.Context, every time.Duration) {
+// goes out on start, then every interval until ctx ends. With several nodes
+// on one database only the node holding the scheduler lease ticks (node
+// names this one); the lease lasts a few intervals and is renewed at each,
+// so when its node dies another takes over within that time.
+func (s *Service) RunScheduler(ctx context.Context, every time.Duration, node string) {
 	if every <= 0 {
 		every = time.Minute
 	}
+	hold := 3 * every
 	t := time.NewTicker(every)
 	defer t.Stop()
+	defer func() {
+		if err := s.st.ReleaseLease(context.WithoutCancel(ctx), schedulerLease, node); err != nil {
+			s.log.WarnContext(ctx, "newsroom: scheduler: release lease", "err", err)
+		}
+	}()
 	for {
-		s.tickAndLog(ctx)
+		now := s.clock()
+		held, err := s.st.TryLease(ctx, schedulerLease, node, now, now.Add(hold))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.ErrorContext(ctx, "newsroom: scheduler: lease", "err", err)
+		case held:
+			s.tickAndLog(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -56,7 +56,11 @@ func (s *Service) setStatus(ctx context.Context, a Actor, id int64, action auth.
 // non-zero embargoUntil, which must be in the future, keeps it off the
 // public site, feeds and search until then; the scheduler lifts it.
 func (s *Service) Publish(ctx context.Context, a Actor, id int64, embargoUntil time.Time) (story.Story, error) {
-	if _, err := s.load(ctx, a, auth.ActionStoryPublish, id); err != nil {
+	cur, err := s.load(ctx, a, auth.ActionStoryPublish, id)
+	if err == nil {
+		err = s.checkAltText(ctx, cur) // images.go
+	}
+	if err != nil {
 		return story.Story{}, fmt.Errorf("newsroom: publish story %d: %w", id, err)
 	}
 	now := s.clock()
@@ -79,7 +83,11 @@ func (s *Service) Publish(ctx context.Context, a Actor, id int64, embargoUntil t
 // Schedule sets when the scheduler publishes a draft or submitted story;
 // a zero at clears the schedule.
 func (s *Service) Schedule(ctx context.Context, a Actor, id int64, at time.Time) (story.Story, error) {
-	if _, err := s.load(ctx, a, auth.ActionStorySchedule, id); err != nil {
+	cur, err := s.load(ctx, a, auth.ActionStorySchedule, id)
+	if err == nil && !at.IsZero() {
+		err = s.checkAltText(ctx, cur) // images.go
+	}
+	if err != nil {
 		return story.Story{}, fmt.Errorf("newsroom: schedule story %d: %w", id, err)
 	}
 	now := s.clock()
@@ -104,6 +112,9 @@ func (s *Service) Schedule(ctx context.Context, a Actor, id int64, at time.Time)
 func (s *Service) Correct(ctx context.Context, a Actor, id int64, note string) (story.Story, error) {
 	cur, err := s.load(ctx, a, auth.ActionStoryCorrect, id)
 	if err != nil {
+		return story.Story{}, fmt.Errorf("newsroom: correct story %d: %w", id, err)
+	}
+	if err := s.checkAltText(ctx, cur); err != nil { // images.go
 		return story.Story{}, fmt.Errorf("newsroom: correct story %d: %w", id, err)
 	}
 	note, err = checkNote("correction note", note)

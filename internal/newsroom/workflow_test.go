@@ -305,7 +305,7 @@ func TestRunSchedulerCatchesUp(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			e.svc.RunScheduler(ctx, time.Hour) // the second tick is far away
+			e.svc.RunScheduler(ctx, time.Hour, "node-a") // the second tick is far away
 		}()
 		deadline := time.Now().Add(10 * time.Second)
 		for e.story(t, st.ID).Status != story.StatusPublished {
@@ -321,6 +321,56 @@ func TestRunSchedulerCatchesUp(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("RunScheduler did not return after its context ended")
 		}
+	})
+}
+
+// With several nodes, only the node holding the scheduler lease ticks; when
+// it stops, another takes over.
+func TestRunSchedulerOneNode(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		due := func() story.Story {
+			st := e.storyAt(t, e.writer, "en", story.StatusDraft)
+			if _, err := e.svc.Schedule(e.ctx, e.actor(auth.RoleEditor), st.ID, e.clock.Now().Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			e.clock.Add(2 * time.Minute) // due, and well inside a lease of three hours
+			return st
+		}
+		waitPublished := func(id int64) {
+			t.Helper()
+			deadline := time.Now().Add(10 * time.Second)
+			for e.story(t, id).Status != story.StatusPublished {
+				if time.Now().After(deadline) {
+					t.Fatalf("story %d not published", id)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+		run := func(node string) (stop func()) {
+			ctx, cancel := context.WithCancel(e.ctx)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				e.svc.RunScheduler(ctx, time.Hour, node)
+			}()
+			return func() { cancel(); <-done }
+		}
+		first := due()
+		stopA := run("node-a")
+		waitPublished(first.ID)
+
+		second := due()
+		stopB := run("node-b")
+		time.Sleep(300 * time.Millisecond) // node B's first pass has run by now
+		if got := e.story(t, second.ID).Status; got != story.StatusDraft {
+			t.Fatalf("node B ticked while node A held the lease: story is %s", got)
+		}
+		stopB()
+		stopA() // releases the lease
+		stopB = run("node-b")
+		defer stopB()
+		waitPublished(second.ID)
 	})
 }
 

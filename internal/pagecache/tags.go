@@ -114,8 +114,11 @@ func Tags(path, rawQuery string) ([]string, bool) {
 // languages" the stories not yet translated into it. An edit of a working
 // copy changes nothing a reader sees.
 func ChangeTags(ctx context.Context, st store.Store, ch story.Change) ([]string, error) {
-	if ch.Kind == story.ChangeEdit {
+	switch ch.Kind {
+	case story.ChangeEdit:
 		return nil, nil
+	case story.ChangeRelated: // the story's own page shows the list
+		return []string{"story:" + strconv.FormatInt(ch.StoryID, 10)}, nil
 	}
 	members, err := st.Family(ctx, ch.FamilyID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
