@@ -17,11 +17,15 @@ import (
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/desk"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/metrics"
 	"github.com/qasid/qasid/internal/mt"
 	"github.com/qasid/qasid/internal/newsroom"
+	"github.com/qasid/qasid/internal/pagecache"
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/translate"
+	"github.com/qasid/qasid/internal/voice"
 	"github.com/qasid/qasid/internal/web"
 	"github.com/qasid/qasid/internal/webhook"
 	"github.com/qasid/qasid/internal/wire"
@@ -57,6 +61,10 @@ func services(cfg config.Config, log *slog.Logger, db store.Store) (*newsroom.Se
 	return svc, translate.New(translate.Options{Store: db, Newsroom: svc, Log: log, MT: provider}), nil
 }
 
+// searchEvery is how often the search index follows the change log: a
+// story is findable at most this long after it is published.
+const searchEvery = time.Second
+
 // handler builds the whole HTTP surface: the desk under /desk/, the public
 // site everywhere else.
 // background is the services whose loops serve runs.
@@ -64,9 +72,12 @@ type background struct {
 	newsroom  *newsroom.Service
 	translate *translate.Service
 	webhooks  *webhook.Service
+	voice     *voice.Service // voice-overs: voice.go
+	cache     *pagecache.Cache
+	site      *site.Site // for the static bake
 }
 
-func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler, background, error) {
+func handler(cfg config.Config, log *slog.Logger, db store.Store, ix *search.Index) (http.Handler, background, error) {
 	var none background
 	cat, err := lang.LoadCatalog()
 	if err != nil {
@@ -80,7 +91,16 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	if err != nil {
 		return nil, none, err
 	}
-	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, Assets: assets})
+	audio, err := voiceService(context.Background(), cfg, log, db)
+	if err != nil {
+		return nil, none, err
+	}
+	photos, err := mediaService(context.Background(), cfg, log, db) // the photo desk: media.go
+	if err != nil {
+		return nil, none, err
+	}
+	s, err := site.New(site.Options{Store: db, Catalog: cat, Log: log, BaseURL: cfg.BaseURL, Assets: assets, Search: ix, Voice: audio,
+		Media: photos})
 	if err != nil {
 		return nil, none, err
 	}
@@ -88,16 +108,18 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	if cfg.MTURL != "" {
 		mtName = "LibreTranslate"
 	}
-	hooks, err := webhook.New(webhook.Options{Store: db, Log: log, BaseURL: cfg.BaseURL})
+	m := metrics.New()
+	hooks, err := webhook.New(webhook.Options{Store: db, Log: log, BaseURL: cfg.BaseURL, Observe: m.WebhookAttempt})
 	if err != nil {
 		return nil, none, err
 	}
 	dk, err := desk.New(desk.Options{Service: svc, Store: db, Catalog: cat, Assets: assets, Log: log,
-		Preview: s.Preview, PublicPath: render.StoryPath, Translate: tr, MTName: mtName, Webhooks: hooks})
+		Preview: s.Preview, PublicPath: render.StoryPath, Translate: tr, MTName: mtName, Webhooks: hooks, Search: ix, Voice: audio,
+		Media: photos})
 	if err != nil {
 		return nil, none, err
 	}
-	api, err := wire.NewAPI(wire.APIOptions{Service: wire.New(wire.Options{Store: db, Catalog: cat, BaseURL: cfg.BaseURL, Log: log}), Log: log})
+	api, err := wire.NewAPI(wire.APIOptions{Service: wire.New(wire.Options{Store: db, Catalog: cat, BaseURL: cfg.BaseURL, Log: log}), Log: log, Search: ix})
 	if err != nil {
 		return nil, none, err
 	}
@@ -108,9 +130,73 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store) (http.Handler,
 	}, dk.Handler())
 	mux.Handle("/desk/", deskHandler)
 	mux.Handle("/desk", deskHandler)
-	mux.Handle("/", s.Handler())
-	return mux, background{newsroom: svc, translate: tr, webhooks: hooks}, nil
+	cache := pagecache.New(pagecache.Options{Next: s.Handler(), Counter: m})
+	mux.Handle("/", cache)
+	mux.Handle("GET /metrics", m.Handler())
+	startSeq, err := db.LastSeq(context.Background())
+	if err != nil {
+		return nil, none, err
+	}
+	health := metrics.Health(map[string]metrics.Check{
+		"database": func(ctx context.Context) error { _, err := db.LastSeq(ctx); return err },
+		// Ready once the search index holds what the log held at start:
+		// before that, search answers would be missing stories.
+		"search": func(ctx context.Context) error {
+			if ix == nil {
+				return nil
+			}
+			pos, err := ix.Position()
+			if err != nil {
+				return err
+			}
+			if pos < startSeq {
+				return fmt.Errorf("index at change %d of %d", pos, startSeq)
+			}
+			return nil
+		},
+	})
+	mux.Handle("GET /healthz", health)
+	mux.Handle("GET /readyz", health)
+	gauge := func(f func(ctx context.Context) (float64, error)) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			v, err := f(ctx)
+			if err != nil {
+				return -1
+			}
+			return v
+		}
+	}
+	m.Gauge("qasid_webhook_backlog", "Webhook deliveries still to be made (pending or leased).", gauge(func(ctx context.Context) (float64, error) {
+		n, err := db.DeliveryBacklog(ctx)
+		return float64(n), err
+	}))
+	m.Gauge("qasid_search_lag", "Change log entries this node's search index has yet to apply.", gauge(func(ctx context.Context) (float64, error) {
+		if ix == nil {
+			return 0, nil
+		}
+		last, err := db.LastSeq(ctx)
+		if err != nil {
+			return 0, err
+		}
+		pos, err := ix.Position()
+		return float64(last - pos), err
+	}))
+	m.Gauge("qasid_page_cache_bytes", "Bytes the page cache holds, every encoding counted.", func() float64 {
+		_, n := cache.Stats()
+		return float64(n)
+	})
+	m.Gauge("qasid_page_cache_entries", "Pages the page cache holds.", func() float64 {
+		n, _ := cache.Stats()
+		return float64(n)
+	})
+	return m.Middleware(mux), background{newsroom: svc, translate: tr, webhooks: hooks, voice: audio, cache: cache, site: s}, nil
 }
+
+// cacheEvery is the page cache's longest wait between looks at the change
+// log; a change wakes it at once.
+const cacheEvery = 30 * time.Second
 
 func runMigrate(ctx context.Context, env Env, cfg config.Config, args []string) error {
 	if err := noArgs(env, args); err != nil {
@@ -153,7 +239,19 @@ func runServe(ctx context.Context, env Env, cfg config.Config, args []string) er
 // serve runs the web server (public site and desk) and the scheduler until
 // ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db store.Store) error {
-	h, bgs, err := handler(cfg, log, db)
+	// Each node keeps its own search index in its data folder, also when
+	// the database is shared; it is closed after the background work that
+	// writes it has stopped (defers run last first).
+	ix, err := openIndex(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	h, bgs, err := handler(cfg, log, db, ix)
+	if err != nil {
+		return err
+	}
+	follower, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
 	if err != nil {
 		return err
 	}
@@ -163,9 +261,14 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 	// and resume on restart.
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var bg sync.WaitGroup
-	bg.Go(func() { svc.RunScheduler(bgCtx, schedulerEvery) })
+	node := nodeName()
+	bg.Go(func() { svc.RunScheduler(bgCtx, schedulerEvery, node) })
 	bg.Go(func() { tr.Follow(bgCtx, followEvery) })
 	bg.Go(func() { hooks.Run(bgCtx) })
+	bg.Go(func() { bgs.voice.Run(bgCtx) }) // logs once whether speech is available
+	bg.Go(func() { pollFeeds(bgCtx, log, db, node) })
+	bg.Go(func() { follower.Run(bgCtx, searchEvery) })
+	bg.Go(func() { bgs.cache.Follow(bgCtx, db, cacheEvery, log) })
 	defer func() { stopBackground(); bg.Wait() }()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -17,11 +17,13 @@ import (
 
 	"github.com/qasid/qasid/internal/auth"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/media"
 	"github.com/qasid/qasid/internal/newsroom"
 	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/translate"
+	"github.com/qasid/qasid/internal/voice"
 	"github.com/qasid/qasid/internal/web"
 	"github.com/qasid/qasid/internal/webhook"
 )
@@ -48,6 +50,11 @@ type Options struct {
 	// Search is this node's index: desk search and related-story
 	// suggestions; nil turns them off.
 	Search *search.Index
+	// Media is the photo desk (images.go); nil hides the Images panel.
+	Media *media.Service
+	// Voice, when set, shows each version's voice-over on the versions
+	// page, with "render again" (audio.go).
+	Voice *voice.Service
 }
 
 // Desk serves /desk/.
@@ -65,6 +72,8 @@ type Desk struct {
 	mtName     string
 	hooks      *webhook.Service
 	search     *search.Index
+	media      *media.Service // images.go
+	voice      *voice.Service // audio.go
 }
 
 const (
@@ -80,6 +89,8 @@ func New(o Options) (*Desk, error) {
 	}
 	d := &Desk{svc: o.Service, store: o.Store, cat: o.Catalog, assets: o.Assets, log: o.Log,
 		preview: o.Preview, publicPath: o.PublicPath, now: o.Now, tr: o.Translate, mtName: o.MTName, hooks: o.Webhooks, search: o.Search}
+	d.media = o.Media
+	d.voice = o.Voice
 	if d.tr == nil {
 		return nil, errors.New("desk: the translation service is required")
 	}
@@ -122,6 +133,7 @@ func (d *Desk) Handler() http.Handler {
 	mux.Handle("GET /desk/stories/{id}/diff", d.user(d.diff))
 	mux.Handle("POST /desk/preview", d.user(d.previewBody))
 	mux.Handle("GET /desk/headlines", d.user(d.headlines))
+	mux.Handle("GET /desk/search", d.user(d.searchStories))
 
 	mux.Handle("POST /desk/stories/{id}/translations", d.user(d.startTranslations))
 	mux.Handle("GET /desk/stories/{id}/translate", d.user(d.workspace))
@@ -138,6 +150,10 @@ func (d *Desk) Handler() http.Handler {
 	mux.Handle("GET /desk/memory/glossary.csv", d.user(d.exportGlossary))
 
 	d.wireRoutes(mux)
+	d.incomingRoutes(mux)
+	d.relatedRoutes(mux)
+	d.imageRoutes(mux)
+	d.audioRoutes(mux)
 
 	mux.Handle("GET /desk/audit", d.user(d.audit))
 	mux.Handle("GET /desk/users", d.user(d.users))
@@ -167,6 +183,7 @@ func limitBody(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/desk/memory/") {
 			limit = maxUpload
 		}
+		limit = max(limit, imageBodyLimit(r.URL.Path)) // images.go
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})

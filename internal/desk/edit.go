@@ -33,6 +33,8 @@ type editPage struct {
 	Missing                                []lang.Language
 	Assignees                              []option
 	WorkspaceURL                           string
+	Related                                *relatedPanel // related.go
+	Images                                 *imagesPanel  // images.go
 }
 
 func facts(st story.Story) auth.StoryFacts {
@@ -104,6 +106,12 @@ func (d *Desk) renderEditor(w http.ResponseWriter, r *http.Request, a newsroom.A
 	}
 	data.page = p
 	if err := d.familyPart(r, a, p, st, &data); err != nil {
+		return err
+	}
+	if err := d.relatedPart(r, a, st, &data); err != nil {
+		return err
+	}
+	if err := d.imagesPart(r, a, st, &data); err != nil {
 		return err
 	}
 	if st.Body != "" {

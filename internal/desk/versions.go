@@ -25,6 +25,7 @@ type versionsPage struct {
 	Shown     *story.Version
 	ShownS    string
 	ShownBody template.HTML
+	Audio     audioPanel // the voice-over of each version: audio.go
 }
 
 type versionRow struct {
@@ -58,6 +59,9 @@ func (d *Desk) versions(w http.ResponseWriter, r *http.Request, a newsroom.Actor
 		data.Versions = append(data.Versions, versionRow{Number: v.Version, Prev: v.Version - 1, NumberS: strconv.Itoa(v.Version),
 			At: p.Lang.FormatDateTime(v.PublishedAt.In(zone)), ISO: v.PublishedAt.UTC().Format(time.RFC3339),
 			Note: v.CorrectionNote, Killed: v.Killed})
+	}
+	if data.Audio, err = d.audioPanel(r, &data.page, st); err != nil {
+		return err
 	}
 	if r.PathValue("v") != "" {
 		n, err := strconv.Atoi(r.PathValue("v"))

@@ -32,12 +32,13 @@ type atomLink struct {
 	Type     string `xml:"type,attr,omitempty"`
 	Hreflang string `xml:"hreflang,attr,omitempty"`
 	Href     string `xml:"href,attr"`
+	Length   int64  `xml:"length,attr,omitempty"`
 }
 
 type atomEntry struct {
 	ID        string        `xml:"id"`
 	Title     string        `xml:"title"`
-	Link      atomLink      `xml:"link"`
+	Links     []atomLink    `xml:"link"` // the alternate, then the enclosure when there is one
 	Published string        `xml:"published"`
 	Updated   string        `xml:"updated"`
 	Author    atomPerson    `xml:"author"`
@@ -90,7 +91,7 @@ func Atom(f Feed) ([]byte, error) {
 		e := atomEntry{
 			ID:        it.URL,
 			Title:     it.Title,
-			Link:      atomLink{Rel: "alternate", Type: "text/html", Hreflang: f.Lang.Tag, Href: it.URL},
+			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Hreflang: f.Lang.Tag, Href: it.URL}},
 			Published: atomDate(it.Published),
 			Updated:   atomDate(later(it.Published, it.Updated)),
 			Author:    atomPerson{Name: author},
@@ -98,6 +99,9 @@ func Atom(f Feed) ([]byte, error) {
 		}
 		if it.Category != "" {
 			e.Category = &atomCategory{Term: it.Category}
+		}
+		if enc := it.Enclosure; enc != nil {
+			e.Links = append(e.Links, atomLink{Rel: "enclosure", Type: enc.Type, Length: enc.Length, Href: enc.URL})
 		}
 		doc.Entries = append(doc.Entries, e)
 	}

@@ -7,9 +7,8 @@
 // tests all produce the same documents. Absolute URLs are made by the
 // caller, which knows the public origin.
 //
-// Stories carry no images yet, so feeds have no enclosures and no Media RSS
-// elements; they arrive with media, as an Item field and an <enclosure> /
-// <media:content> per image.
+// A story's lead photo goes out as an enclosure: RSS <enclosure> and Atom
+// <link rel="enclosure">, each with its URL, size in bytes and type.
 package feed
 
 import (
@@ -45,7 +44,15 @@ type Item struct {
 	Author    string // the byline; empty means the feed's author
 	Category  string // the section's name in the feed's language
 	Published time.Time
-	Updated   time.Time // the latest version; Published when never corrected
+	Updated   time.Time  // the latest version; Published when never corrected
+	Enclosure *Enclosure // the lead photo; nil for none
+}
+
+// Enclosure is a file that goes with an item: a story's lead photo.
+type Enclosure struct {
+	URL    string // absolute
+	Length int64  // in bytes
+	Type   string // e.g. image/jpeg
 }
 
 // Description is the text feeds carry for an item: the dateline, as the
@@ -94,6 +101,9 @@ func (f Feed) check() error {
 	for i, it := range f.Items {
 		if it.URL == "" || it.Title == "" || it.Published.IsZero() {
 			probs = append(probs, fmt.Sprintf("item %d lacks a URL, title or publication time", i))
+		}
+		if e := it.Enclosure; e != nil && (e.URL == "" || e.Type == "" || e.Length <= 0) {
+			probs = append(probs, fmt.Sprintf("item %d has an enclosure without a URL, type or length", i))
 		}
 	}
 	if len(probs) > 0 {

@@ -35,13 +35,21 @@ type rssSelf struct {
 }
 
 type rssItem struct {
-	Title       string  `xml:"title"`
-	Link        string  `xml:"link"`
-	GUID        rssGUID `xml:"guid"`
-	PubDate     string  `xml:"pubDate"`
-	Description string  `xml:"description,omitempty"`
-	Creator     string  `xml:"dc:creator"`
-	Category    string  `xml:"category,omitempty"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Description string        `xml:"description,omitempty"`
+	Creator     string        `xml:"dc:creator"`
+	Category    string        `xml:"category,omitempty"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
+}
+
+// rssEnclosure is RSS 2.0's <enclosure>: all three attributes are required.
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
 }
 
 type rssGUID struct {
@@ -78,7 +86,7 @@ func RSS(f Feed) ([]byte, error) {
 		if author == "" {
 			author = f.Author
 		}
-		ch.Items = append(ch.Items, rssItem{
+		item := rssItem{
 			Title:       it.Title,
 			Link:        it.URL,
 			GUID:        rssGUID{IsPermaLink: true, Value: it.URL},
@@ -86,7 +94,11 @@ func RSS(f Feed) ([]byte, error) {
 			Description: it.Description(),
 			Creator:     author,
 			Category:    it.Category,
-		})
+		}
+		if e := it.Enclosure; e != nil {
+			item.Enclosure = &rssEnclosure{URL: e.URL, Length: e.Length, Type: e.Type}
+		}
+		ch.Items = append(ch.Items, item)
 	}
 	return encode(rssDoc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom",
 		DC: "http://purl.org/dc/elements/1.1/", Channel: ch})

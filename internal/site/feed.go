@@ -95,6 +95,10 @@ func (s *Site) buildFeed(ctx context.Context, l lang.Language, section, ext stri
 		return feed.Feed{}, time.Time{}, err
 	}
 	zone, credit := agencyZone(a), a.Text[l.Code].Credit
+	photos, err := s.leadFigures(ctx, list) // media.go: each story's lead photo, for its enclosure
+	if err != nil {
+		return feed.Feed{}, time.Time{}, err
+	}
 	var shown time.Time // when the newest change to this list became visible
 	for _, st := range list {
 		mod, err := s.modified(ctx, st)
@@ -106,6 +110,9 @@ func (s *Site) buildFeed(ctx context.Context, l lang.Language, section, ext stri
 			Published: st.PublishedAt, Updated: mod}
 		if sec, ok := findSection(secs, st.Section); ok {
 			it.Category = sectionName(sec, l.Code)
+		}
+		if fig := photos[st.ID]; fig != nil { // media.go
+			it.Enclosure = &feed.Enclosure{URL: fig.URL, Length: fig.URLBytes, Type: fig.URLType}
 		}
 		f.Items = append(f.Items, it)
 		shown = maxTime(shown, mod, st.EmbargoUntil)

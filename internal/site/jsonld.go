@@ -20,7 +20,8 @@ import (
 // a <script> whose type is not a JavaScript MIME type is a data block,
 // which HTML never executes, and CSP governs only scripts that would run.
 //
-// image is left out until stories have media.
+// image is the family's lead photo, when it has one: an ImageObject with
+// its size, caption and credit in the story's language.
 
 type newsArticle struct {
 	Context             string   `json:"@context"`
@@ -40,6 +41,19 @@ type newsArticle struct {
 	IsAccessibleForFree bool     `json:"isAccessibleForFree"`
 	TranslationOfWork   *ldWork  `json:"translationOfWork,omitempty"`
 	WorkTranslation     []ldWork `json:"workTranslation,omitempty"`
+	Image               *ldPhoto `json:"image,omitempty"`
+}
+
+// ldPhoto is a schema.org ImageObject for a story's photo.
+type ldPhoto struct {
+	Type           string `json:"@type"`
+	URL            string `json:"url"`
+	ContentURL     string `json:"contentUrl"`
+	Width          int    `json:"width"`
+	Height         int    `json:"height"`
+	EncodingFormat string `json:"encodingFormat"`
+	Caption        string `json:"caption,omitempty"`
+	CreditText     string `json:"creditText,omitempty"`
 }
 
 type ldRef struct {
@@ -72,6 +86,7 @@ type articleInfo struct {
 	Section  string    // the section's name in the story's language
 	Dateline string    // as printed
 	Modified time.Time // the latest version's publication
+	Image    *figure   // the lead photo; nil for none
 }
 
 // newsArticle builds the JSON-LD of a public story. Dates carry the
@@ -105,6 +120,10 @@ func (s *Site) newsArticle(st story.Story, in articleInfo) (template.JS, error) 
 	}
 	if st.Byline != "" {
 		art.Author = ldAgent{Type: "Person", Name: st.Byline}
+	}
+	if f := in.Image; f != nil {
+		art.Image = &ldPhoto{Type: "ImageObject", URL: f.URL, ContentURL: f.URL, Width: f.URLWidth, Height: f.URLHeight,
+			EncodingFormat: f.URLType, Caption: f.Caption, CreditText: f.Credit}
 	}
 	for _, m := range in.Family {
 		ml, _ := lang.Get(m.Lang)

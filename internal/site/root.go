@@ -32,5 +32,5 @@ func (s *Site) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l.Code, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	http.Redirect(w, r, escapePath(next), http.StatusSeeOther)
+	http.Redirect(w, r, escapePathQuery(next), http.StatusSeeOther)
 }

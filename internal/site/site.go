@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/media"
 	"github.com/qasid/qasid/internal/render"
 	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/voice"
 	"github.com/qasid/qasid/internal/web"
 )
 
@@ -31,6 +33,12 @@ type Options struct {
 	// Search is this node's index: the search page and related stories.
 	// Nil turns both off (tests that do not need them).
 	Search *search.Index
+	// Voice serves voice-overs: the story page's player and /audio/.
+	// Nil turns both off.
+	Voice *voice.Service
+	// Media serves the photos' renditions at /media/ and gives stories
+	// their lead photo (media.go); nil turns both off.
+	Media *media.Service
 }
 
 // Site serves the public website.
@@ -45,6 +53,8 @@ type Site struct {
 	tpl     *web.Templates
 	assets  *web.Assets
 	search  *search.Index
+	voice   *voice.Service
+	media   *media.Service // media.go
 
 	sitemapSize int // stories per sitemap file; a field so tests can page with a few
 }
@@ -56,7 +66,8 @@ func New(o Options) (*Site, error) {
 		return nil, errors.New("site: store and catalog are required")
 	}
 	s := &Site{store: o.Store, cat: o.Catalog, log: o.Log, baseURL: o.BaseURL, now: o.Now,
-		render: render.New(o.Store, o.Catalog), matcher: lang.NewMatcher(), sitemapSize: sitemapSize, search: o.Search}
+		render: render.New(o.Store, o.Catalog), matcher: lang.NewMatcher(), sitemapSize: sitemapSize, search: o.Search, voice: o.Voice}
+	s.media = o.Media
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -87,6 +98,9 @@ func (s *Site) Handler() http.Handler {
 	mux.HandleFunc("GET /feeds/{file}", s.handle(s.languageFeed))       // en.rss, en.atom
 	mux.HandleFunc("GET /feeds/{lang}/{file}", s.handle(s.sectionFeed)) // en/world.rss; see feed.go for why /feeds/
 	mux.HandleFunc("GET /lang/{code}", s.switchLanguage)
+	mux.HandleFunc("GET /audio/{story}/{file}", s.handle(s.audio)) // voice-overs: audio.go
+	s.searchRoutes(mux)
+	s.mediaRoutes(mux)
 	mux.HandleFunc("GET /{lang}", s.addSlash)
 	mux.HandleFunc("GET /{lang}/{$}", s.handle(s.home))
 	mux.HandleFunc("GET /{lang}/{section}", s.addSlash)

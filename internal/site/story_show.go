@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/related"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web"
@@ -27,6 +28,14 @@ type storyPage struct {
 	Corrections             []correction
 	Tags                    []string
 	Translations            []navLink
+	Related                 []card // "Related stories": see relatedCards
+
+	// The voice-over's player (audio.go); nil when there is none.
+	Audio *audioView
+
+	// The family's lead photo in the story's language (media.go); nil
+	// when there is none.
+	Lead *figure
 
 	// For the head: schema.org NewsArticle as JSON-LD, Open Graph's
 	// og:locale:alternate values, and the time of the latest version.
@@ -162,13 +171,22 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Body = body
+	if data.Audio, err = s.storyAudio(ctx, l, st); err != nil {
+		return err
+	}
+	if data.Lead, err = s.leadFigure(ctx, st); err != nil {
+		return err
+	}
+	if data.Related, err = s.relatedCards(ctx, p, st, now); err != nil {
+		return err
+	}
 	data.ModifiedISO = modified.UTC().Format(time.RFC3339)
 	a, err := s.store.Agency(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	data.JSONLD, err = s.newsArticle(st, articleInfo{Family: family, Agency: a, Section: data.SectionName,
-		Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified})
+		Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified, Image: data.Lead})
 	if err != nil {
 		return err
 	}
@@ -233,4 +251,21 @@ func withDateline(body template.HTML, dateline string) template.HTML {
 // renderBody renders the body in the page's language, as every output does.
 func (s *Site) renderBody(ctx context.Context, l lang.Language, st story.Story, now time.Time) (template.HTML, error) {
 	return s.render.Body(ctx, l.Code, st.Body, now)
+}
+
+// relatedCards is the story page's "Related stories" block: the editors'
+// pins, then the stories most like st in its language, as readers may see
+// them at now. Without a search index the pins alone are shown. The page
+// prints their headlines, so it depends on their families: a kill or a
+// correction of one drops the cached page at once. (A new pin or a newly
+// published story reaches a cached page when it expires.)
+func (s *Site) relatedCards(ctx context.Context, p page, st story.Story, now time.Time) ([]card, error) {
+	list, err := related.New(related.Options{Store: s.store, Index: s.search, Log: s.log}).For(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range list {
+		render.Depend(ctx, "family:"+strconv.FormatInt(o.FamilyID, 10))
+	}
+	return s.cards(p, list), nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/qasid/qasid/internal/demo"
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/newsroom"
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/wire"
 )
@@ -42,6 +43,7 @@ type env struct {
 	clock *clock
 	news  *newsroom.Service
 	ed    newsroom.Actor
+	ix    *search.Index // follows db when the test calls catchUp
 }
 
 type envOptions struct {
@@ -49,7 +51,7 @@ type envOptions struct {
 	burst int
 }
 
-func newEnv(t *testing.T, db store.Store, o envOptions) *env {
+func newEnv(t testing.TB, db store.Store, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, db); err != nil {
@@ -61,7 +63,12 @@ func newEnv(t *testing.T, db store.Store, o envOptions) *env {
 	}
 	c := &clock{t: time.Now().UTC()}
 	svc := wire.New(wire.Options{Store: db, Catalog: cat, BaseURL: baseURL, Now: c.now})
-	api, err := wire.NewAPI(wire.APIOptions{Service: svc, Rate: o.rate, Burst: o.burst, Now: c.now})
+	ix, err := search.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	api, err := wire.NewAPI(wire.APIOptions{Service: svc, Rate: o.rate, Burst: o.burst, Now: c.now, Search: ix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +76,7 @@ func newEnv(t *testing.T, db store.Store, o envOptions) *env {
 	mux.Handle("/wire/v1/", api.Handler())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{db: db, svc: svc, srv: srv, clock: c}
+	return &env{db: db, svc: svc, srv: srv, clock: c, ix: ix}
 }
 
 // editor makes an editor for publishing through the newsroom.

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/voice"
 	"github.com/qasid/qasid/internal/wire/ninjs"
 )
 
@@ -56,6 +58,15 @@ func (s *Service) input(ctx context.Context, storyID int64, version int, agency 
 	}
 	asOf := atVersion(st, v)
 	in := ninjs.Input{Story: asOf, Version: v, Family: fam, Agency: *agency, BaseURL: s.baseURL, Embargo: embargo}
+	// The version's voice-over, once rendered (internal/voice).
+	if a, err := s.st.Audio(ctx, storyID, version); err == nil && a.HasFile() {
+		in.Audio = &ninjs.Audio{Href: strings.TrimRight(s.baseURL, "/") + voice.Path(a), MIME: a.MIME, Bytes: a.Bytes, Duration: a.Duration}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return ninjs.Input{}, err
+	}
+	if in.Images, err = s.pictures(ctx, st); err != nil { // the family's photos (picture.go)
+		return ninjs.Input{}, err
+	}
 	if !v.Killed {
 		// The kill's notice is plain text, which the encoder wraps itself.
 		if in.Body, err = s.renderBody(ctx, asOf, now); err != nil {

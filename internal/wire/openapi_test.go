@@ -93,7 +93,7 @@ func TestOpenAPI(t *testing.T) {
 	}
 	// Every route is live on the handler: the route list is what it serves.
 	for _, r := range wire.Routes() {
-		url := strings.ReplaceAll(r[1], "{id}", fmt.Sprint(id))
+		url := strings.ReplaceAll(r[1], "{id}", fmt.Sprint(id)) + requiredQuery[r[1]]
 		if a := e.get(t, key, url); a.status != 200 {
 			t.Errorf("route %s %s answers %d", r[0], url, a.status)
 		}

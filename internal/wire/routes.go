@@ -82,6 +82,7 @@ func routes() []route {
 				},
 			},
 		},
+		searchRoute(),
 		{
 			Method: http.MethodGet, Path: "/wire/v1/openapi.json",
 			handle: func(a *API) apiHandler { return a.openAPI },

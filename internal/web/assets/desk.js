@@ -43,35 +43,62 @@ document.addEventListener("DOMContentLoaded", () => {
   const picker = form.querySelector(".also-picker");
   const q = picker && picker.querySelector("input[type=search]");
   const list = picker && picker.querySelector(".also-results");
-  let stimer = 0;
-  if (q) q.addEventListener("input", () => {
-    clearTimeout(stimer);
-    stimer = setTimeout(async () => {
-      const lang = form.querySelector("[name=lang]").value;
-      const res = await fetch(picker.dataset.search + "?" + new URLSearchParams({ q: q.value, lang }), { credentials: "same-origin" });
-      if (!res.ok) return;
+  let stimer = 0, pseq = 0;
+  const show = (items, caption) => {
+    list.replaceChildren(...items.map((it) => {
+      const li = document.createElement("li");
+      const span = document.createElement("span");
+      span.textContent = it.headline;
+      span.lang = it.lang;
+      span.dir = it.dir;
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = q.dataset.insertLabel;
+      btn.addEventListener("click", () => {
+        const at = body.selectionStart ?? body.value.length;
+        const token = "\n\n" + it.token + "\n\n";
+        body.value = body.value.slice(0, at) + token + body.value.slice(at);
+        body.focus();
+        refresh();
+      });
+      li.append(btn, span);
+      return li;
+    }));
+    if (caption && items.length) {
+      const cap = document.createElement("li");
+      cap.className = "also-caption";
+      cap.textContent = caption;
+      list.prepend(cap);
+    }
+  };
+  // Related stories: before the editor types (or after the search is
+  // cleared), the picker offers the story's related list, the same one
+  // readers see beside it (data-related, a saved story only).
+  const suggest = async () => {
+    const mine = ++pseq;
+    if (!picker.dataset.related) { list.replaceChildren(); return; }
+    try {
+      const res = await fetch(picker.dataset.related, { credentials: "same-origin" });
+      if (!res.ok || mine !== pseq) return;
       const items = await res.json();
-      list.replaceChildren(...items.map((it) => {
-        const li = document.createElement("li");
-        const span = document.createElement("span");
-        span.textContent = it.headline;
-        span.lang = it.lang;
-        span.dir = it.dir;
-        const btn = document.createElement("button");
-        btn.type = "button";
-        btn.textContent = q.dataset.insertLabel;
-        btn.addEventListener("click", () => {
-          const at = body.selectionStart ?? body.value.length;
-          const token = "\n\n" + it.token + "\n\n";
-          body.value = body.value.slice(0, at) + token + body.value.slice(at);
-          body.focus();
-          refresh();
-        });
-        li.append(btn, span);
-        return li;
-      }));
-    }, 250);
-  });
+      if (mine === pseq) show(items, picker.dataset.relatedLabel);
+    } catch (_) { /* offline: no suggestions */ }
+  };
+  if (q) {
+    q.addEventListener("input", () => {
+      clearTimeout(stimer);
+      stimer = setTimeout(async () => {
+        if (q.value.trim() === "") return suggest();
+        const mine = ++pseq;
+        const lang = form.querySelector("[name=lang]").value;
+        const res = await fetch(picker.dataset.search + "?" + new URLSearchParams({ q: q.value, lang }), { credentials: "same-origin" });
+        if (!res.ok || mine !== pseq) return;
+        const items = await res.json();
+        if (mine === pseq) show(items);
+      }, 250);
+    });
+    suggest();
+  }
 });
 
 // The translation workspace: a memory match or a machine suggestion fills

@@ -87,11 +87,13 @@ type link struct {
 	Rel         string `xml:"rel,attr"`
 	Href        string `xml:"href,attr"`
 	ContentType string `xml:"contenttype,attr,omitempty"`
+	Size        int64  `xml:"size,attr,omitempty"` // of a photo (picture.go)
 	Lang        string `xml:"xml:lang,attr,omitempty"`
 	Title       string `xml:"title,omitempty"`
 }
 
 type contentMeta struct {
+	Icon           []icon    `xml:"icon"` // the lead photo (picture.go)
 	ContentCreated string    `xml:"contentCreated"`
 	Located        *located  `xml:"located,omitempty"`
 	Creator        *party    `xml:"creator,omitempty"`
@@ -205,6 +207,8 @@ func Marshal(it ninjs.Item) ([]byte, error) {
 	for _, t := range it.Translations {
 		im.Link = append(im.Link, link{Rel: "irel:seeAlso", Href: t.URI, Lang: t.Lang.Tag, Title: t.Headline})
 	}
+	im.Link = append(im.Link, pictureLinks(it)...) // the photos
+	cm.Icon = leadIcons(it)
 	if it.Place != "" {
 		cm.Located = &located{Name: it.Place}
 	}

@@ -26,6 +26,8 @@ type Input struct {
 	BaseURL string        // public origin for uri/href, e.g. https://news.example.org
 	Body    template.HTML // the body rendered for the story's language (site's renderer), or the kill notice
 	Embargo time.Time     // zero when none
+	Audio   *Audio        // the version's voice-over, nil when it has none (yet)
+	Images  []Image       // the family's photos, texts in the story's language (picture.go)
 }
 
 // ErrInput marks an Input that cannot be encoded: a caller's bug, not a
@@ -71,7 +73,9 @@ type Item struct {
 
 	Subjects     []Subject
 	Translations []Translation
-	WebURL       string // the public page; empty for a kill, whose page is gone
+	WebURL       string  // the public page; empty for a kill, whose page is gone
+	Audio        *Audio  // the voice-over; nil for none and for a kill
+	Pictures     []Image // the photos, lead first; none for a kill (picture.go)
 }
 
 // Subject is one subject of an item: its section in our own scheme, or an
@@ -232,6 +236,8 @@ func Describe(in Input) (Item, error) {
 	if !it.Canceled {
 		it.WebURL = origin + (&url.URL{Path: render.StoryPath(st)}).EscapedPath()
 	}
+	it.Audio = describeAudio(in.Audio, it.Canceled)
+	it.Pictures = describePictures(in.Images, it.Canceled)
 	return it, nil
 }
 

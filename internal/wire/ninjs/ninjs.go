@@ -93,12 +93,23 @@ type association struct {
 	Language  string  `json:"language"`
 	Headlines []text  `json:"headlines,omitempty"`
 	AltIDs    []altID `json:"altIds,omitempty"`
+	// The voice-over's file (audio.go).
+	Renditions []rendition `json:"renditions,omitempty"`
+	// A photo's credit line and its caption and alt text (picture.go).
+	By           string `json:"by,omitempty"`
+	Descriptions []text `json:"descriptions,omitempty"`
 }
 
 type rendition struct {
 	Name        string `json:"name"`
 	Href        string `json:"href"`
 	ContentType string `json:"contentType"`
+	// Of the voice-over (audio.go).
+	SizeInBytes int64   `json:"sizeInBytes,omitempty"`
+	Duration    float64 `json:"duration,omitempty"` // seconds
+	// Of a photo (picture.go).
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
 }
 
 // Encode writes one version of a story as a ninjs 3.1 item.
@@ -181,6 +192,8 @@ func Marshal(it Item) ([]byte, error) {
 		}
 		out.Associations = append(out.Associations, a)
 	}
+	out.Associations = append(out.Associations, audioAssociations(it)...)   // the voice-over
+	out.Associations = append(out.Associations, pictureAssociations(it)...) // the photos
 	if it.WebURL != "" {
 		out.Renditions = []rendition{{Name: "web", Href: it.WebURL, ContentType: "text/html"}}
 	}

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/qasid/qasid/internal/bake"
+	"github.com/qasid/qasid/internal/config"
+	"github.com/qasid/qasid/internal/search"
+)
+
+// bakeFlags: `qasid bake OUTDIR` writes the public site as static files.
+func bakeFlags(fs *flag.FlagSet) runFunc {
+	since := fs.Bool("since", false, "write only what changed since the last bake into OUTDIR (read from its manifest)")
+	return func(ctx context.Context, env Env, cfg config.Config, args []string) error {
+		if len(args) != 1 {
+			fmt.Fprintln(env.Stderr, "give one output folder: qasid bake [--since] OUTDIR")
+			return errUsage
+		}
+		return runBake(ctx, env, cfg, args[0], *since)
+	}
+}
+
+func runBake(ctx context.Context, env Env, cfg config.Config, out string, since bool) error {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no Qasid data in %s: nothing to bake", cfg.DataDir)
+		}
+	}
+	log := logger(env.Stderr, cfg)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Story pages list related stories from the search index, so the bake
+	// needs this node's index, brought up to date first, to write what
+	// serve would answer.
+	ix, err := openIndex(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("%w (a node's index has one user at a time: bake on a node that is not serving, or stop serve)", err)
+	}
+	defer ix.Close()
+	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
+	if err != nil {
+		return err
+	}
+	if _, err := f.FollowOnce(ctx); err != nil {
+		return err
+	}
+	_, bgs, err := handler(cfg, log, db, ix)
+	if err != nil {
+		return err
+	}
+	var bar *progress
+	shown := 0
+	res, err := bake.Bake(ctx, bake.Options{
+		Handler: bgs.site.Handler(), Store: db, Paths: bgs.site.PublicPaths, Out: out, Since: since,
+		Progress: func(done, total int) {
+			if bar == nil {
+				bar = newProgress(env.Stderr, "pages", total, isTerminal(env.Stderr))
+			}
+			bar.Add(done - shown)
+			shown = done
+		},
+	})
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "baked %d files (%d bytes) into %s, %d removed, %d skipped; change log at %d\n",
+		res.Written, res.Bytes, out, res.Removed, res.Skipped, res.Seq)
+	return nil
+}
