@@ -75,7 +75,7 @@ func runBake(ctx context.Context, env Env, cfg config.Config, out string, since 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "baked %d files (%d bytes) into %s, %d removed, %d skipped; change log at %d\n",
-		res.Written, res.Bytes, out, res.Removed, res.Skipped, res.Seq)
+	fmt.Fprintf(env.Stdout, "baked %d files and %d photos or recordings (%d bytes) into %s, %d removed, %d skipped; change log at %d\n",
+		res.Written, res.Media, res.Bytes, out, res.Removed, res.Skipped, res.Seq)
 	return nil
 }

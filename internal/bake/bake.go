@@ -17,12 +17,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,7 +57,8 @@ type Options struct {
 
 // Result says what a bake did.
 type Result struct {
-	Written int   // files written
+	Written int   // pages written
+	Media   int   // photo renditions and voice-overs the pages use, written
 	Removed int   // files of pages no longer public, removed
 	Skipped int   // paths that did not answer 200 (e.g. an empty news sitemap)
 	Bytes   int64 // bytes written
@@ -126,12 +129,13 @@ func Bake(ctx context.Context, o Options) (Result, error) {
 		firstErr error
 		done     atomic.Int64
 		wg       sync.WaitGroup
+		media    = map[string]bool{} // files the written pages refer to
 	)
 	jobs := make(chan string)
 	for range workers {
 		wg.Go(func() {
 			for p := range jobs {
-				tags, n, ok, err := bakeOne(ctx, o.Handler, o.Out, p)
+				tags, refs, n, ok, err := bakeOne(ctx, o.Handler, o.Out, p)
 				mu.Lock()
 				switch {
 				case err != nil && firstErr == nil:
@@ -140,6 +144,9 @@ func Bake(ctx context.Context, o Options) (Result, error) {
 					res.Written++
 					res.Bytes += n
 					next.Pages[p] = tags
+					for _, r := range refs {
+						media[r] = true
+					}
 				case err == nil:
 					res.Skipped++
 					delete(next.Pages, p)
@@ -171,15 +178,36 @@ func Bake(ctx context.Context, o Options) (Result, error) {
 	if firstErr != nil {
 		return res, fmt.Errorf("bake: %w", firstErr)
 	}
+	// The photos and recordings the written pages use. They are
+	// immutable (their addresses change with their content), so a file
+	// already there is kept.
+	for _, p := range slices.Sorted(maps.Keys(media)) {
+		if _, err := os.Stat(fileFor(o.Out, p)); err == nil {
+			continue
+		}
+		_, _, n, ok, err := bakeOne(ctx, o.Handler, o.Out, p)
+		if err != nil {
+			return res, fmt.Errorf("bake: %w", err)
+		}
+		if ok {
+			res.Media++
+			res.Bytes += n
+		}
+	}
 	if err := writeManifest(o.Out, next); err != nil {
 		return res, err
 	}
 	return res, nil
 }
 
+// mediaRef finds the photo renditions and voice-overs a page refers to
+// (src, srcset and href values under /media/ and /audio/), without their
+// query strings.
+var mediaRef = regexp.MustCompile(`/(?:media|audio)/[^"'\s,?<>]+`)
+
 // bakeOne renders one path and writes it if it answered 200, returning the
-// page's tags and the bytes written.
-func bakeOne(ctx context.Context, h http.Handler, out, p string) (tags []string, n int64, ok bool, err error) {
+// page's tags, the media it refers to and the bytes written.
+func bakeOne(ctx context.Context, h http.Handler, out, p string) (tags, refs []string, n int64, ok bool, err error) {
 	// The path may hold Unicode slugs: build the request from a URL value
 	// rather than parse a request line.
 	u := &url.URL{Path: p}
@@ -189,16 +217,21 @@ func bakeOne(ctx context.Context, h http.Handler, out, p string) (tags []string,
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
-		return nil, 0, false, nil
+		return nil, nil, 0, false, nil
 	}
 	body := rec.Body.Bytes()
 	if err := writeFile(fileFor(out, p), body); err != nil {
-		return nil, 0, false, fmt.Errorf("write %s: %w", p, err)
+		return nil, nil, 0, false, fmt.Errorf("write %s: %w", p, err)
 	}
 	tags, _ = pagecache.Tags(p, "")
 	tags = append(tags, deps.Tags()...)
 	slices.Sort(tags)
-	return slices.Compact(tags), int64(len(body)), true, nil
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		for _, m := range mediaRef.FindAll(body, -1) {
+			refs = append(refs, string(m))
+		}
+	}
+	return slices.Compact(tags), refs, int64(len(body)), true, nil
 }
 
 // changedPaths is what a bake since m must write: pages whose tags a

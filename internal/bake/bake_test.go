@@ -1,7 +1,10 @@
 package bake_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qasid/qasid/internal/auth"
+	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/bake"
+	"github.com/qasid/qasid/internal/blob"
+	"github.com/qasid/qasid/internal/media"
+	"github.com/qasid/qasid/internal/newsroom"
 	"github.com/qasid/qasid/internal/demo"
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/render"
@@ -27,7 +35,11 @@ type env struct {
 	out  string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith builds the demo site; photos, when given a folder of blobs,
+// turns on the photo desk.
+func newEnvWith(t *testing.T, photos func(db *store.DB) *media.Service) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "qasid.db"), nil)
@@ -42,7 +54,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := site.New(site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org"})
+	o := site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org"}
+	if photos != nil {
+		o.Media = photos(db)
+	}
+	s, err := site.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,5 +198,73 @@ func TestBakeDamagedManifest(t *testing.T) {
 	_, err := bake.Bake(t.Context(), bake.Options{Handler: e.site.Handler(), Store: e.db, Paths: e.site.PublicPaths, Out: e.out, Since: true})
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("damaged manifest: %v", err)
+	}
+}
+
+// TestBakeWritesPhotos: the renditions a baked page shows are baked too,
+// the same bytes serve sends.
+func TestBakeWritesPhotos(t *testing.T) {
+	var photos *media.Service
+	e := newEnvWith(t, func(db *store.DB) *media.Service {
+		blobs, err := blob.NewDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		photos, err = media.New(media.Options{Store: db, Blobs: blobs, Limits: media.Limits{Widths: []int{100, 200}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return photos
+	})
+	ctx := t.Context()
+	ed := newsroom.Actor{User: auth.User{Email: "photo-editor@example.com", Roles: []auth.Role{auth.RoleEditor}}}
+	if err := e.db.CreateUser(ctx, &ed.User, audit.Entry{}); err != nil {
+		t.Fatal(err)
+	}
+	fid, err := e.db.FamilyByKey(ctx, "demo:03-islamabad-electric-buses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, _ := e.db.Family(ctx, fid)
+	var en int64
+	for _, m := range members {
+		if m.Lang == "en" {
+			en = m.ID
+		}
+	}
+	m := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i)
+	}
+	var b bytes.Buffer
+	png.Encode(&b, m)
+	up, err := photos.Upload(ctx, ed, en, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := photos.SetText(ctx, ed, en, up.Image.ID, store.ImageText{Caption: "Buses at the depot.", Alt: "Green buses"}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.bake(t, false)
+	if res.Media < 2 {
+		t.Fatalf("baked %d media files, want the two renditions", res.Media)
+	}
+	e.checkIdentical(t)
+	var found int
+	filepath.WalkDir(filepath.Join(e.out, "media"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(e.out, p)
+		code, want := e.served(t, "/"+filepath.ToSlash(rel))
+		got, _ := os.ReadFile(p)
+		if code != 200 || !bytes.Equal(got, want) {
+			t.Errorf("%s: baked file differs from what serve answers (%d)", rel, code)
+		}
+		found++
+		return nil
+	})
+	if found != res.Media {
+		t.Errorf("%d files under media/, result says %d", found, res.Media)
 	}
 }
