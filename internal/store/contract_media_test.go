@@ -20,6 +20,7 @@ func mediaContract() []contractTest {
 		{"lead images", testLeadImages},
 		{"remove image", testRemoveImage},
 		{"concurrent image placement", testConcurrentPlacement},
+		{"image changes on the change log", testImageChanges},
 	}
 }
 
@@ -393,5 +394,55 @@ func testConcurrentPlacement(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	}
 	if len(list) != n || leads != 1 {
 		t.Errorf("%d images with %d leads, want %d with 1", len(list), leads, n)
+	}
+}
+
+// testImageChanges: a change to a family's photos appends a media change
+// for each member readers may have seen, in its transaction, and none for
+// a draft; a refused change appends nothing.
+func testImageChanges(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
+	ctx := t.Context()
+	fam := family(t, db)
+	en := publish(t, db, draft(t, db, fam, "en").ID, at(0))
+	draft(t, db, fam, "ur") // never published
+	img := newImage(t, db, 7)
+	mediaChanges := func(after int64) []story.Change {
+		t.Helper()
+		chs, err := db.Changes(ctx, after, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []story.Change
+		for _, ch := range chs {
+			if ch.Kind == story.ChangeMedia {
+				out = append(out, ch)
+			}
+		}
+		return out
+	}
+	for _, step := range []struct {
+		name string
+		do   func() error
+	}{
+		{"place", func() error { _, err := db.PlaceImage(ctx, Placement{FamilyID: fam, ImageID: img.ID}, audit.Entry{}); return err }},
+		{"text", func() error { return db.SetImageText(ctx, fam, img.ID, "en", ImageText{Alt: "A bus"}, audit.Entry{}) }},
+		{"lead", func() error { return db.SetLeadImage(ctx, fam, img.ID, audit.Entry{}) }},
+		{"remove", func() error { return db.RemoveImage(ctx, fam, img.ID, audit.Entry{}) }},
+	} {
+		last, _ := db.LastSeq(ctx)
+		if err := step.do(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		got := mediaChanges(last)
+		if len(got) != 1 || got[0].StoryID != en.ID || got[0].FamilyID != fam || got[0].Lang != "en" {
+			t.Errorf("%s appended %+v, want one media change for the published English member", step.name, got)
+		}
+	}
+	last, _ := db.LastSeq(ctx)
+	if err := db.SetLeadImage(ctx, fam, img.ID, audit.Entry{}); err == nil {
+		t.Fatal("lead of a removed image accepted")
+	}
+	if now, _ := db.LastSeq(ctx); now != last {
+		t.Error("a refused change appended to the change log")
 	}
 }

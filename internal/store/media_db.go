@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qasid/qasid/internal/audit"
@@ -227,7 +228,7 @@ func (db *DB) PlaceImage(ctx context.Context, p Placement, a audit.Entry) (Famil
 		return FamilyImage{}, fmt.Errorf("store: place image: %w: ids must be positive", story.ErrInvalid)
 	}
 	now := storeTime(db.now())
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		if err := db.lockFamily(ctx, c, p.FamilyID); err != nil {
 			return err
 		}
@@ -261,6 +262,9 @@ func (db *DB) PlaceImage(ctx context.Context, p Placement, a audit.Entry) (Famil
 			VALUES (?, ?, ?, ?, ?, ?)`,
 			p.FamilyID, p.ImageID, last+1, leads == 0, nullID(p.AddedBy), db.timeArg(now))
 		if err != nil {
+			return err
+		}
+		if err := db.announceFamily(ctx, c, tx, p.FamilyID, now); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, c, withImageDetail(withDefaults(a, now, 0, 0), p.ImageID))
@@ -414,7 +418,7 @@ func (db *DB) SetImageText(ctx context.Context, familyID, imageID int64, lang st
 		return fmt.Errorf("store: image %d text: %w: %w", imageID, story.ErrInvalid, err)
 	}
 	now := storeTime(db.now())
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		if err := db.lockFamily(ctx, c, familyID); err != nil {
 			return err
 		}
@@ -434,6 +438,9 @@ func (db *DB) SetImageText(ctx context.Context, familyID, imageID int64, lang st
 				familyID, imageID, lang, t.Caption, t.Credit, t.Alt)
 		}
 		if err != nil {
+			return err
+		}
+		if err := db.announceFamily(ctx, c, tx, familyID, now); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, c, withImageDetail(withDefaults(a, now, 0, 0), imageID))
@@ -465,7 +472,7 @@ func checkImageText(lang string, t ImageText) error {
 // SetLeadImage makes an image its family's lead.
 func (db *DB) SetLeadImage(ctx context.Context, familyID, imageID int64, a audit.Entry) error {
 	now := storeTime(db.now())
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		if err := db.lockFamily(ctx, c, familyID); err != nil {
 			return err
 		}
@@ -481,6 +488,9 @@ func (db *DB) SetLeadImage(ctx context.Context, familyID, imageID int64, a audit
 		if _, err := c.exec(ctx, `UPDATE family_images SET is_lead = TRUE WHERE family_id = ? AND image_id = ?`, familyID, imageID); err != nil {
 			return err
 		}
+		if err := db.announceFamily(ctx, c, tx, familyID, now); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, c, withImageDetail(withDefaults(a, now, 0, 0), imageID))
 	})
 	if err != nil {
@@ -492,7 +502,7 @@ func (db *DB) SetLeadImage(ctx context.Context, familyID, imageID int64, a audit
 // RemoveImage takes an image out of a family.
 func (db *DB) RemoveImage(ctx context.Context, familyID, imageID int64, a audit.Entry) error {
 	now := storeTime(db.now())
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		if err := db.lockFamily(ctx, c, familyID); err != nil {
 			return err
 		}
@@ -516,10 +526,42 @@ func (db *DB) RemoveImage(ctx context.Context, familyID, imageID int64, a audit.
 				return err
 			}
 		}
+		if err := db.announceFamily(ctx, c, tx, familyID, now); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, c, withImageDetail(withDefaults(a, now, 0, 0), imageID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove image %d from family %d: %w", imageID, familyID, err)
+	}
+	return nil
+}
+
+// announceFamily appends a media change for every member of a family that
+// readers may have seen (published at least once), so that each node's page
+// cache drops the pages that show the family's photos.
+func (db *DB) announceFamily(ctx context.Context, c conn, tx *sql.Tx, familyID int64, now time.Time) error {
+	rows, err := c.query(ctx, `SELECT id, lang, version FROM stories WHERE family_id = ? AND version > 0 ORDER BY id`, familyID)
+	if err != nil {
+		return err
+	}
+	var members []story.Story
+	for rows.Next() {
+		st := story.Story{FamilyID: familyID}
+		if err := rows.Scan(&st.ID, &st.Lang, &st.Version); err != nil {
+			rows.Close()
+			return err
+		}
+		members = append(members, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, st := range members {
+		if _, err := db.appendChange(ctx, c, tx, story.ChangeMedia, st, now); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -222,6 +222,9 @@ const (
 	// ChangeRelated records that editors pinned or excluded a related
 	// story: the story's public page changes, nothing else does.
 	ChangeRelated ChangeKind = "related"
+	// ChangeMedia records that a family's photos changed (added, removed,
+	// captioned, a new lead): one entry per member readers may have seen.
+	ChangeMedia ChangeKind = "media"
 )
 
 // Change is one entry of the append-only change log. Seq only grows; every
