@@ -424,7 +424,10 @@ func testImageChanges(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 		name string
 		do   func() error
 	}{
-		{"place", func() error { _, err := db.PlaceImage(ctx, Placement{FamilyID: fam, ImageID: img.ID}, audit.Entry{}); return err }},
+		{"place", func() error {
+			_, err := db.PlaceImage(ctx, Placement{FamilyID: fam, ImageID: img.ID}, audit.Entry{})
+			return err
+		}},
 		{"text", func() error { return db.SetImageText(ctx, fam, img.ID, "en", ImageText{Alt: "A bus"}, audit.Entry{}) }},
 		{"lead", func() error { return db.SetLeadImage(ctx, fam, img.ID, audit.Entry{}) }},
 		{"remove", func() error { return db.RemoveImage(ctx, fam, img.ID, audit.Entry{}) }},
