@@ -100,6 +100,14 @@ func get(t *testing.T, c *http.Client, u string, header ...string) (int, string)
 	return res.StatusCode, string(b)
 }
 
+// propagation is how soon a change on one node must show on another.
+var propagation = func() time.Duration {
+	if raceEnabled {
+		return 15 * time.Second
+	}
+	return 2 * time.Second
+}()
+
 var createdStory = regexp.MustCompile(`^/desk/stories/([0-9]+)\?`)
 
 // TestTwoNodes runs two nodes on one PostgreSQL database. A story
@@ -182,18 +190,20 @@ func TestTwoNodes(t *testing.T) {
 		return body
 	}
 
-	// Publish on A: B's page, search and wire have it within 2 s each.
+	// Publish on A: B's page, search and wire have it within 2 s each
+	// (without the race detector; under it Bleve runs many times slower,
+	// so the bound is wider there: see race_test.go).
 	id := publish("Harbour pilots in Karachi adopt zephyrquill tide tables", "The port's pilots began using new tide tables on Friday.")
-	took := within(t, 2*time.Second, "story page on node B", func() (bool, string) {
+	took := within(t, propagation, "story page on node B", func() (bool, string) {
 		code, body := pageOn(b, id)
 		return code == 200 && strings.Contains(body, "zephyrquill tide tables"), body
 	})
 	t.Logf("published on A, page on B after %s", took)
-	within(t, 2*time.Second, "search on node B", func() (bool, string) {
+	within(t, propagation, "search on node B", func() (bool, string) {
 		body := searchOn(b, "zephyrquill")
 		return strings.Contains(body, "/en/world/"+id+"-"), body
 	})
-	within(t, 2*time.Second, "wire API on node B", func() (bool, string) {
+	within(t, propagation, "wire API on node B", func() (bool, string) {
 		body := wireOn(b, id)
 		return strings.Contains(body, "zephyrquill tide tables"), body
 	})
@@ -205,16 +215,16 @@ func TestTwoNodes(t *testing.T) {
 	post("/desk/stories/"+id+"/correct", url.Values{"lang": {"en"}, "section": {"world"},
 		"headline": {"Harbour pilots in Karachi adopt marigoldfinch tide tables"}, "place": {"Karachi"}, "date": {"2026-11-27"},
 		"body": {"The port's pilots began using new tide tables on Thursday."}, "note": {"The day and the tables' name were wrong."}})
-	took = within(t, 2*time.Second, "corrected page on node B", func() (bool, string) {
+	took = within(t, propagation, "corrected page on node B", func() (bool, string) {
 		_, body := pageOn(b, id)
 		return strings.Contains(body, "marigoldfinch tide tables") && !strings.Contains(body, "zephyrquill tide tables"), body // the slug keeps its first words: URLs do not move
 	})
 	t.Logf("corrected on A, page on B after %s", took)
-	within(t, 2*time.Second, "search on node B after the correction", func() (bool, string) {
+	within(t, propagation, "search on node B after the correction", func() (bool, string) {
 		return strings.Contains(searchOn(b, "marigoldfinch"), "/en/world/"+id+"-") &&
 			!strings.Contains(searchOn(b, "zephyrquill"), "/en/world/"+id+"-"), ""
 	})
-	within(t, 2*time.Second, "corrected item on node B's wire", func() (bool, string) {
+	within(t, propagation, "corrected item on node B's wire", func() (bool, string) {
 		body := wireOn(b, id)
 		return strings.Contains(body, "marigoldfinch tide tables") && strings.Contains(body, `"version":"2"`), body
 	})

@@ -51,7 +51,7 @@ type Options struct {
 	Since   bool
 	Workers int // pages rendered at once; 0 means one per CPU
 	// Progress, when set, is called after each page with the count done
-	// and the count to do.
+	// and the count to do, from one goroutine at a time.
 	Progress func(done, total int)
 }
 
@@ -151,10 +151,10 @@ func Bake(ctx context.Context, o Options) (Result, error) {
 					res.Skipped++
 					delete(next.Pages, p)
 				}
-				mu.Unlock()
 				if o.Progress != nil {
 					o.Progress(int(done.Add(1)), len(todo))
 				}
+				mu.Unlock()
 			}
 		})
 	}
