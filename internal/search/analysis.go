@@ -16,7 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/token/elision"
-		"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	unitok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"golang.org/x/text/unicode/norm"
@@ -170,7 +170,7 @@ func newBareAnalyzer(name string) (analysis.Analyzer, error) {
 			TokenFilters: []analysis.TokenFilter{
 				common,
 				termFilter(foldUrdu),
-					termFilter(stemUrdu),
+				termFilter(stemUrdu),
 			},
 		}, nil
 	case analyzerTag:

@@ -71,9 +71,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		req.Fields = append(req.Fields, fieldBody)
 	}
 	if r.Facets {
-		req.AddFacet(fieldSection, bleve.NewFacetRequest(fieldSection, facetSections))
-		req.AddFacet(fieldLang, bleve.NewFacetRequest(fieldLang, facetLangs))
-		req.AddFacet(fieldMonth, bleve.NewFacetRequest(fieldMonth, facetMonths))
+		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetSections+facetLangs+facetMonths))
 	}
 
 	ix.mu.RLock()
@@ -98,11 +96,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		out.Hits = append(out.Hits, h)
 	}
 	if r.Facets {
-		out.Facets = Facets{
-			Sections: facetCounts(res.Facets[fieldSection]),
-			Langs:    facetCounts(res.Facets[fieldLang]),
-			Months:   facetCounts(res.Facets[fieldMonth]),
-		}
+		out.Facets = facetCounts(res.Facets[fieldFacet])
 	}
 	out.Took = time.Since(began)
 	return out, nil
@@ -207,13 +201,24 @@ func hitFrom(dm *search.DocumentMatch) (Hit, bool) {
 	return h, true
 }
 
-func facetCounts(fr *search.FacetResult) []FacetCount {
+// facetCounts splits the counts of fieldFacet by kind, largest first as
+// Bleve gives them, each list cut to its size.
+func facetCounts(fr *search.FacetResult) Facets {
+	var f Facets
 	if fr == nil || fr.Terms == nil {
-		return nil
+		return f
 	}
-	var out []FacetCount
 	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetCount{Term: t.Term, Count: t.Count})
+		kind, value := t.Term[:min(2, len(t.Term))], t.Term[min(2, len(t.Term)):]
+		c := FacetCount{Term: value, Count: t.Count}
+		switch {
+		case kind == facetSection && len(f.Sections) < facetSections:
+			f.Sections = append(f.Sections, c)
+		case kind == facetLang && len(f.Langs) < facetLangs:
+			f.Langs = append(f.Langs, c)
+		case kind == facetMonth && len(f.Months) < facetMonths:
+			f.Months = append(f.Months, c)
+		}
 	}
-	return out
+	return f
 }

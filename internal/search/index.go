@@ -220,84 +220,33 @@ func (ix *Index) Apply(ctx context.Context, docs []Doc, deletes []int64, seq int
 	if ix.idx == nil {
 		return ErrClosed
 	}
-	// A large Apply is written as applyParts batches at once, each story
-	// (its deletes and its documents) in one of them, then a last small
-	// batch records the position. Bleve analyses a batch on every core but
-	// builds its segment on one; two batches at once keep both cores busy,
-	// for about a third more documents a second on two cores. A search
-	// may meanwhile see one part before the other; a crash between them
-	// leaves the old position, so the follower applies it all again (which
-	// gives the same index). A small Apply stays one batch, position
-	// included.
-	parts := 1
-	if len(docs) >= applySplitMin {
-		parts = applyParts
-	}
-	part := func(story int64) int { return int(uint64(story) % uint64(parts)) }
-	bs := make([]*bleve.Batch, parts)
-	for i := range bs {
-		bs[i] = ix.idx.NewBatch()
-	}
+	b := ix.idx.NewBatch()
 	for _, id := range deletes {
-		b := bs[part(id)]
 		b.Delete(docID(id, false))
 		b.Delete(docID(id, true))
 	}
 	for _, d := range docs {
-		b := bs[part(d.StoryID)]
 		b.Delete(docID(d.StoryID, false))
 		b.Delete(docID(d.StoryID, true))
 	}
 	// Deletes first: a batch keeps the last operation per document id, so
 	// a document given again in docs replaces its delete.
-	for i, doc := range built {
-		if err := bs[part(docs[i].StoryID)].IndexAdvanced(doc); err != nil {
+	for _, doc := range built {
+		if err := b.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("search: apply: %s: %w", doc.ID(), err)
 		}
+	}
+	if seq > 0 {
+		b.SetInternal(keyPosition, []byte(strconv.FormatInt(seq, 10)))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	pos := func(b *bleve.Batch) {
-		if seq > 0 {
-			b.SetInternal(keyPosition, []byte(strconv.FormatInt(seq, 10)))
-		}
-	}
-	if parts == 1 {
-		pos(bs[0])
-		if err := ix.idx.Batch(bs[0]); err != nil {
-			return fmt.Errorf("search: apply: %w", err)
-		}
-		return nil
-	}
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	for i, b := range bs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = ix.idx.Batch(b)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("search: apply: %w", err)
-	}
-	if seq > 0 {
-		b := ix.idx.NewBatch()
-		pos(b)
-		if err := ix.idx.Batch(b); err != nil {
-			return fmt.Errorf("search: apply: position: %w", err)
-		}
 	}
 	return nil
 }
-
-// Apply cuts batches of at least applySplitMin documents into applyParts.
-const (
-	applyParts    = 2
-	applySplitMin = 200
-)
 
 // Position is the change log sequence number the index has reached.
 func (ix *Index) Position() (int64, error) {

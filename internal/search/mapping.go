@@ -16,22 +16,31 @@ import (
 // mappingVersion names the fields and analysers below. Change it whenever
 // either changes: Open empties an index written with another version, and
 // the change log follower rebuilds it from position 0.
-const mappingVersion = "1"
+const mappingVersion = "2"
 
 // Field names. Text fields carry the language in their name so that each
 // language's words are kept and queried with that language's analyser;
 // the same word in two languages is two different terms.
 const (
-	fieldLang    = "lang"    // keyword, stored, doc values (facet)
-	fieldSection = "section" // keyword, stored, doc values (facet, filter)
-	fieldMonth   = "month"   // keyword "2024-07", doc values (facet)
-	fieldVis     = "vis"     // keyword: "public" and/or "desk"
-	fieldTime    = "time"    // date, stored, doc values (sort, range)
-	fieldFamily  = "family"  // number, stored only
-	fieldTags    = "tags"    // whole tags, folded (Related)
+	fieldLang    = "lang"    // keyword, stored (Hit, Related's filter)
+	fieldSection = "section" // keyword, stored (Hit, filters)
+	// fieldFacet holds a story's section, language and month as
+	// "s:world", "l:ur", "m:2024-07", with doc values: facets read one
+	// field per hit instead of three, which halves their cost on a search
+	// with tens of thousands of hits.
+	fieldFacet  = "facet"
+	fieldVis    = "vis"    // keyword: "public" and/or "desk"
+	fieldTime   = "time"   // date, stored, doc values (sort, range)
+	fieldFamily = "family" // number, stored only
+	fieldTags   = "tags"   // whole tags, folded (Related)
 
 	visPublic = "public"
 	visDesk   = "desk"
+
+	// Prefixes of the values of fieldFacet.
+	facetSection = "s:"
+	facetLang    = "l:"
+	facetMonth   = "m:"
 )
 
 // headlineField is the headline of a language: stored (hits show it) and
@@ -79,9 +88,9 @@ const (
 // fieldSpecs lists every field of the index.
 func fieldSpecs() []fieldSpec {
 	specs := []fieldSpec{
-		{name: fieldLang, kind: "keyword", opts: optIndex | optStore | optDV},
-		{name: fieldSection, kind: "keyword", opts: optIndex | optStore | optDV},
-		{name: fieldMonth, kind: "keyword", opts: optIndex | optDV},
+		{name: fieldLang, kind: "keyword", opts: optIndex | optStore},
+		{name: fieldSection, kind: "keyword", opts: optIndex | optStore},
+		{name: fieldFacet, kind: "keyword", opts: optIndex | optDV},
 		{name: fieldVis, kind: "keyword", opts: optIndex},
 		{name: fieldTime, kind: "datetime", opts: optIndex | optStore | optDV},
 		{name: fieldFamily, kind: "number", opts: optStore},
@@ -248,8 +257,12 @@ func (as analyzers) buildDocument(d Doc, storeBody bool) (*document.Document, er
 	if storeBody {
 		text(fieldBody, "", body, 0, optStore)
 	}
-	keyword(fieldLang, d.Lang, optIndex|optStore|optDV)
-	keyword(fieldSection, d.Section, optIndex|optStore|optDV)
+	keyword(fieldLang, d.Lang, optIndex|optStore)
+	keyword(fieldSection, d.Section, optIndex|optStore)
+	keyword(fieldFacet, facetLang+d.Lang, optIndex|optDV)
+	if d.Section != "" {
+		keyword(fieldFacet, facetSection+d.Section, optIndex|optDV)
+	}
 	if d.Public {
 		keyword(fieldVis, visPublic, optIndex)
 	}
@@ -266,7 +279,7 @@ func (as analyzers) buildDocument(d Doc, storeBody bool) (*document.Document, er
 			return nil, fmt.Errorf("search: story %d: time: %w", d.StoryID, err)
 		}
 		doc.AddField(f)
-		keyword(fieldMonth, t.Format("2006-01"), optIndex|optDV)
+		keyword(fieldFacet, facetMonth+t.Format("2006-01"), optIndex|optDV)
 	}
 	if d.FamilyID != 0 {
 		doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldFamily, nil, float64(d.FamilyID), optStore))

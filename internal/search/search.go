@@ -61,7 +61,9 @@ type Request struct {
 	Section  string
 	// From and To bound Doc.Time, inclusive; zero means open.
 	From, To time.Time
-	// Offset and Limit page through hits; Limit 0 means 10, at most 100.
+	// Offset and Limit page through hits; Limit 0 means 10, at most 100
+	// (MaxLimit). An Offset beyond MaxOffset (10,000) is taken as
+	// MaxOffset: deep pages cost the index as much as all pages before.
 	Offset, Limit int
 	Facets        bool // count hits by section, language and month
 	Highlight     bool // fill Hit.Snippet
@@ -84,9 +86,9 @@ type Hit struct {
 	Headline string
 	Section  string
 	Time     time.Time
-	Score    float64
-	Working  bool   // the hit is a working copy (desk scope only)
-	Snippet  []Span // a highlighted passage, when asked for
+	Score    float64 // relevance; only comparable within one result
+	Working  bool    // the hit is a working copy (desk scope only)
+	Snippet  []Span  // a highlighted passage, when asked for
 }
 
 // Span is a piece of a snippet; Mark is true for the words that matched.
