@@ -101,30 +101,36 @@ func (db *DB) Untranslated(ctx context.Context, lang string, section string, lim
 	}
 	limit = min(limit, maxList)
 	readerNow := db.timeArg(db.nowOr(now))
-	where := "member_rank = 1"
-	args := []any{string(story.StatusPublished), readerNow, lang, string(story.StatusPublished), readerNow}
+	sectionFilter := ""
+	args := []any{string(story.StatusPublished), readerNow, lang, string(story.StatusPublished), readerNow,
+		string(story.StatusPublished), readerNow}
 	if section != "" {
-		where += " AND section = ?"
+		sectionFilter = "AND section = ?"
 		args = append(args, section)
 	}
+	// The family's representative is its public original, else its public
+	// member with the lowest id: a public story is one when no public
+	// member of its family ranks ahead of it. Written with NOT EXISTS
+	// rather than a window over every public story, so that the newest-
+	// first index walk stops after limit rows instead of ranking the
+	// whole archive (seconds at 100,000 stories).
 	out, err := queryStories(ctx, db.read(), `
-		WITH candidates AS (
-			SELECT `+storyColumns+`,
-				ROW_NUMBER() OVER (
-					PARTITION BY family_id
-					ORDER BY CASE WHEN translated_from_id IS NULL THEN 0 ELSE 1 END, id
-				) AS member_rank
-			FROM public_stories s
-			WHERE status = ? AND `+publicNow+`
-				AND NOT EXISTS (
-					SELECT 1 FROM stories t
-					WHERE t.family_id = s.family_id AND t.lang = ? AND t.status = ?
-						AND (t.embargo_until IS NULL OR t.embargo_until <= ?)
-				)
-		)
 		SELECT `+storyColumns+`
-		FROM candidates
-		WHERE `+where+`
+		FROM public_stories s
+		WHERE status = ? AND `+publicNow+`
+			AND NOT EXISTS (
+				SELECT 1 FROM stories t
+				WHERE t.family_id = s.family_id AND t.lang = ? AND t.status = ?
+					AND (t.embargo_until IS NULL OR t.embargo_until <= ?)
+			)
+			AND NOT EXISTS (
+				SELECT 1 FROM stories o
+				WHERE o.family_id = s.family_id AND o.id <> s.id AND o.status = ?
+					AND (o.embargo_until IS NULL OR o.embargo_until <= ?)
+					AND ((o.translated_from_id IS NULL AND s.translated_from_id IS NOT NULL)
+						OR ((o.translated_from_id IS NULL) = (s.translated_from_id IS NULL) AND o.id < s.id))
+			)
+			`+sectionFilter+`
 		ORDER BY published_at DESC, id DESC
 		LIMIT ?`,
 		append(args, limit)...)
