@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"container/list"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/qasid/qasid/internal/render"
 )
@@ -77,6 +79,8 @@ type Cache struct {
 	// gen counts invalidations; a page rendered while one happened is not
 	// stored, since it may have been rendered from the state before it.
 	gen uint64
+
+	flight singleflight.Group // renders in progress, by key
 }
 
 type entry struct {
@@ -134,26 +138,52 @@ func (c *Cache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.counter != nil {
 		c.counter.CacheMiss()
 	}
+	// Misses for one page at once share one render: when a story breaks,
+	// the first reader's request renders it and the hundreds that arrive
+	// meanwhile wait for that, instead of each rendering it again.
+	v, _, _ := c.flight.Do(key, func() (any, error) {
+		return c.render(r, key, tags), nil
+	})
+	res := v.(rendered)
+	if res.e == nil {
+		copyHeader(w.Header(), res.rec.header)
+		w.WriteHeader(res.rec.code)
+		if r.Method != http.MethodHead {
+			w.Write(res.rec.body.Bytes())
+		}
+		return
+	}
+	c.write(w, r, res.e)
+}
+
+// rendered is one render's outcome: a cacheable entry, or a response to
+// pass on as it came.
+type rendered struct {
+	e   *entry
+	rec *recorder
+}
+
+// render asks the site for a page and keeps it if it may. It runs without
+// the asking request's cancellation: other readers may be waiting for it.
+func (c *Cache) render(r *http.Request, key string, tags []string) rendered {
 	c.mu.Lock()
 	gen := c.gen
 	c.mu.Unlock()
-
 	rec := &recorder{header: http.Header{}, code: http.StatusOK}
-	ctx, deps := render.WithDeps(r.Context())
-	c.next.ServeHTTP(rec, r.WithContext(ctx))
+	ctx, deps := render.WithDeps(context.WithoutCancel(r.Context()))
+	get := r.Clone(ctx)
+	get.Method = http.MethodGet // a HEAD's render serves the GETs waiting on it too
+	c.next.ServeHTTP(rec, get)
 	tags = append(tags, deps.Tags()...)
 	// Only complete, ordinary pages are kept: an error, a redirect or a
 	// page that set a cookie goes to the client as it came.
 	if rec.code != http.StatusOK || rec.header.Get("Set-Cookie") != "" || rec.body.Len() > maxEntry ||
 		strings.Contains(rec.header.Get("Cache-Control"), "no-store") || strings.Contains(rec.header.Get("Cache-Control"), "private") {
-		copyHeader(w.Header(), rec.header)
-		w.WriteHeader(rec.code)
-		w.Write(rec.body.Bytes())
-		return
+		return rendered{rec: rec}
 	}
 	e := c.newEntry(key, tags, rec)
 	c.put(e, gen)
-	c.write(w, r, e)
+	return rendered{e: e}
 }
 
 func (c *Cache) newEntry(key string, tags []string, rec *recorder) *entry {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -285,5 +286,41 @@ func TestCompressedOnlyWhenWorthIt(t *testing.T) {
 	rec := get(t, c, "/en/", map[string]string{"Accept-Encoding": "br, gzip"})
 	if rec.Header().Get("Content-Encoding") != "" || !bytes.Equal(rec.Body.Bytes(), []byte("tiny")) {
 		t.Errorf("a 4-byte page was sent as %q", rec.Header().Get("Content-Encoding"))
+	}
+}
+
+// TestConcurrentMissesRenderOnce: a hundred readers asking for a page that
+// is not cached yet cause one render, and all get the page.
+func TestConcurrentMissesRenderOnce(t *testing.T) {
+	release := make(chan struct{})
+	var renders atomic.Int64
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		renders.Add(1)
+		<-release // a slow render: every other reader arrives meanwhile
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "breaking news")
+	})
+	c := New(Options{Next: site})
+	var wg sync.WaitGroup
+	bodies := make(chan string, 100)
+	for range 100 {
+		wg.Go(func() {
+			bodies <- get(t, c, "/en/world/7-breaking", nil).Body.String()
+		})
+	}
+	for renders.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // let the others pile up behind the first
+	close(release)
+	wg.Wait()
+	close(bodies)
+	for b := range bodies {
+		if b != "breaking news" {
+			t.Fatalf("a reader got %q", b)
+		}
+	}
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders for 100 concurrent misses, want 1", n)
 	}
 }
