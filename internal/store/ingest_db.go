@@ -463,6 +463,14 @@ func (db *DB) ImportStories(ctx context.Context, stories []ImportedStory) ([]Imp
 		if err := db.d.lockChanges(ctx, tx); err != nil {
 			return err
 		}
+		// Every batch appends changes: other nodes hear of them at commit,
+		// and this node's followers wake (see notify.go).
+		if err := db.d.announce(ctx, tx); err != nil {
+			return err
+		}
+		if c.appended != nil {
+			*c.appended = true
+		}
 		var err error
 		ps := make([]*sql.Stmt, 0, 7)
 		defer func() {
