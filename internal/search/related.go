@@ -16,7 +16,7 @@ const (
 	maxRelated     = 50
 	// relatedTerms is how many of the text's most telling terms a related
 	// search looks for ("more like this").
-	relatedTerms = 25
+	relatedTerms = 12
 	// boostTag makes one shared tag outweigh several shared words: editors
 	// chose the tags, the words are only likely.
 	boostTag = 4.0
