@@ -3,7 +3,6 @@ package store
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -363,39 +362,12 @@ func testConcurrentAudioClaims(t *testing.T, db *DB, reopen func(t *testing.T) *
 	if other == nil {
 		t.FailNow()
 	}
-	var mu sync.Mutex
-	seen := map[int64]int{}
-	var wg sync.WaitGroup
-	for w := range 6 {
-		node := db
-		if w%2 == 1 {
-			node = other
+	claimEachOnce(t, db, other, n, "renderings", func(node *DB, w int) ([]int64, error) {
+		got, err := node.ClaimAudio(t.Context(), fmt.Sprintf("worker-%d", w), at(1), time.Hour, 2)
+		ids := make([]int64, len(got))
+		for i, a := range got {
+			ids[i] = a.ID
 		}
-		wg.Go(func() {
-			for range n {
-				got, err := node.ClaimAudio(t.Context(), fmt.Sprintf("worker-%d", w), at(1), time.Hour, 2)
-				if err != nil {
-					t.Errorf("worker %d: %v", w, err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, a := range got {
-					seen[a.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(seen) != n {
-		t.Errorf("%d renderings claimed, want %d", len(seen), n)
-	}
-	for id, k := range seen {
-		if k != 1 {
-			t.Errorf("rendering %d claimed %d times", id, k)
-		}
-	}
+		return ids, err
+	})
 }

@@ -344,6 +344,23 @@ func testConcurrentClaims(t *testing.T, db *DB, reopen func(t *testing.T) *DB) {
 	if other == nil {
 		t.FailNow()
 	}
+	claimEachOnce(t, db, other, n, "deliveries", func(node *DB, w int) ([]int64, error) {
+		got, err := node.ClaimDeliveries(ctx, at(1), time.Hour, 3)
+		ids := make([]int64, len(got))
+		for i, d := range got {
+			ids[i] = d.ID
+		}
+		return ids, err
+	})
+}
+
+// claimEachOnce runs six workers, half on db and half on a second
+// connection (another node), each claiming until the queue is empty, and
+// checks that together they took each of n rows exactly once. claim is one
+// worker's claim of a few rows, returning their ids. The loops are bounded
+// so that a queue handing out rows forever fails the test, not hangs it.
+func claimEachOnce(t *testing.T, db, other *DB, n int, what string, claim func(node *DB, worker int) ([]int64, error)) {
+	t.Helper()
 	var mu sync.Mutex
 	seen := map[int64]int{}
 	var wg sync.WaitGroup
@@ -353,20 +370,18 @@ func testConcurrentClaims(t *testing.T, db *DB, reopen func(t *testing.T) *DB) {
 			node = other
 		}
 		wg.Go(func() {
-			// Bounded, so that a queue that hands out rows forever fails
-			// the test instead of hanging it.
 			for range n {
-				got, err := node.ClaimDeliveries(ctx, at(1), time.Hour, 3)
+				ids, err := claim(node, w)
 				if err != nil {
 					t.Errorf("worker %d: %v", w, err)
 					return
 				}
-				if len(got) == 0 {
+				if len(ids) == 0 {
 					return
 				}
 				mu.Lock()
-				for _, d := range got {
-					seen[d.ID]++
+				for _, id := range ids {
+					seen[id]++
 				}
 				mu.Unlock()
 			}
@@ -374,11 +389,11 @@ func testConcurrentClaims(t *testing.T, db *DB, reopen func(t *testing.T) *DB) {
 	}
 	wg.Wait()
 	if len(seen) != n {
-		t.Errorf("%d deliveries claimed, want %d", len(seen), n)
+		t.Errorf("%d %s claimed, want %d", len(seen), what, n)
 	}
 	for id, k := range seen {
 		if k != 1 {
-			t.Errorf("delivery %d claimed %d times", id, k)
+			t.Errorf("%s %d claimed %d times", what, id, k)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -619,39 +618,12 @@ func testConcurrentFeedLeases(t *testing.T, db *DB, reopen func(t *testing.T) *D
 	if other == nil {
 		t.FailNow()
 	}
-	var mu sync.Mutex
-	seen := map[int64]int{}
-	var wg sync.WaitGroup
-	for w := range 6 {
-		node := db
-		if w%2 == 1 {
-			node = other
+	claimEachOnce(t, db, other, n, "feeds", func(node *DB, w int) ([]int64, error) {
+		got, err := node.LeaseDueFeeds(ctx, at(1), fmt.Sprintf("node-%d", w), time.Hour, 2)
+		ids := make([]int64, len(got))
+		for i, f := range got {
+			ids[i] = f.ID
 		}
-		wg.Go(func() {
-			for range n {
-				got, err := node.LeaseDueFeeds(ctx, at(1), fmt.Sprintf("node-%d", w), time.Hour, 2)
-				if err != nil {
-					t.Errorf("poller %d: %v", w, err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, f := range got {
-					seen[f.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if len(seen) != n {
-		t.Errorf("%d feeds leased, want %d", len(seen), n)
-	}
-	for id, k := range seen {
-		if k != 1 {
-			t.Errorf("feed %d leased %d times", id, k)
-		}
-	}
+		return ids, err
+	})
 }
