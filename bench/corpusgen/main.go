@@ -9,6 +9,11 @@
 // article lengths stay those of real news, which is what search and page
 // benchmarks need; the text is not meant to be read.
 //
+// Every story gets a publication date, as an agency's archive has: the
+// stories are spread evenly, in order, over the -years before -end (by
+// default a week and a day ago, so that the archive lies outside the
+// default voice-over window and a benchmark does not measure espeak-ng).
+//
 //	go run ./bench/corpusgen -corpus ../shared/corpus -n 100000 > /tmp/bench.jsonl
 package main
 
@@ -21,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 type article struct {
@@ -40,14 +46,23 @@ func main() {
 	dir := flag.String("corpus", "../shared/corpus", "folder with <lang>.jsonl files")
 	n := flag.Int("n", 100000, "stories to write")
 	seed := flag.Uint64("seed", 1, "random seed (the same seed gives the same corpus)")
+	end := flag.String("end", time.Now().UTC().AddDate(0, 0, -8).Format(time.DateOnly), "date of the newest story (YYYY-MM-DD)")
+	years := flag.Int("years", 3, "years the stories are spread over")
 	flag.Parse()
-	if err := run(*dir, *n, *seed); err != nil {
+	last, err := time.Parse(time.DateOnly, *end)
+	if err != nil || *years < 1 {
+		fmt.Fprintln(os.Stderr, "corpusgen: -end wants YYYY-MM-DD and -years at least 1")
+		os.Exit(2)
+	}
+	if err := run(*dir, *n, *seed, last.Add(12*time.Hour), *years); err != nil {
 		fmt.Fprintln(os.Stderr, "corpusgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, n int, seed uint64) error {
+func run(dir string, n int, seed uint64, last time.Time, years int) error {
+	first := last.AddDate(-years, 0, 0)
+	step := last.Sub(first) / time.Duration(max(n, 1))
 	byLang := map[string][]article{}
 	for _, l := range langs {
 		as, err := read(filepath.Join(dir, l+".jsonl"))
@@ -80,6 +95,10 @@ func run(dir string, n int, seed uint64) error {
 			rng.Shuffle(len(paras), func(a, b int) { paras[a], paras[b] = paras[b], paras[a] })
 			out.Body = strings.Join(paras[:min(len(paras), 12)], "\n")
 		}
+		// The source's own date is dropped: copies of one article would
+		// otherwise share it, and most of the corpus has none.
+		date := first.Add(time.Duration(i) * step).Format(time.RFC3339)
+		out.Published = &date
 		if err := enc.Encode(out); err != nil {
 			return err
 		}

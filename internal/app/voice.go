@@ -20,5 +20,6 @@ func voiceService(ctx context.Context, cfg config.Config, log *slog.Logger, db s
 	if err != nil {
 		return nil, err
 	}
-	return voice.New(voice.Options{Store: db, Blobs: blobs, Provider: speech.NewESpeak(""), Encoder: speech.NewOpus("", 0), Log: log})
+	return voice.New(voice.Options{Store: db, Blobs: blobs, Provider: speech.NewESpeak(""), Encoder: speech.NewOpus("", 0), Log: log,
+		Recent: cfg.VoiceRecent})
 }

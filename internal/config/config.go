@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the running configuration. It is a value passed down from
@@ -26,11 +28,15 @@ type Config struct {
 	// The object store's keys come from QASID_S3_ACCESS_KEY and
 	// QASID_S3_SECRET_KEY only: a flag would show them in the process list.
 	S3AccessKey, S3SecretKey string
+	// VoiceRecent is how recent a story's first publication must be for
+	// its voice-over to be made without the desk asking; 0 voices every
+	// publish. See voice.Options.Recent.
+	VoiceRecent time.Duration
 }
 
 // Default is the configuration of a fresh machine.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./qasid-data", LogLevel: slog.LevelInfo}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./qasid-data", LogLevel: slog.LevelInfo, VoiceRecent: 7 * 24 * time.Hour}
 }
 
 // Var describes one setting: its flag, its environment variable and its help.
@@ -49,6 +55,7 @@ func Vars() []Var {
 		{"mt-url", "QASID_MT_URL", "LibreTranslate URL for machine pre-translation in the translation desk (off when empty)"},
 		{"mt-key", "QASID_MT_KEY", "LibreTranslate API key"},
 		{"blob-url", "QASID_BLOB_URL", "S3-compatible bucket for photos, s3://bucket/prefix?endpoint=host:port&region=r (keys in QASID_S3_ACCESS_KEY, QASID_S3_SECRET_KEY); default: the data folder"},
+		{"voice-recent", "QASID_VOICE_RECENT", "voice-overs are made unasked for stories first published within this time (e.g. 7d, 48h; 0: every story); older ones when the desk asks"},
 	}
 }
 
@@ -72,6 +79,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 	mtURL := fs.String("mt-url", def("QASID_MT_URL", ""), vars[5].Help+" [QASID_MT_URL]")
 	mtKey := fs.String("mt-key", def("QASID_MT_KEY", ""), vars[6].Help+" [QASID_MT_KEY]")
 	blobURL := fs.String("blob-url", def("QASID_BLOB_URL", ""), vars[7].Help+" [QASID_BLOB_URL]")
+	voiceRecent := fs.String("voice-recent", def("QASID_VOICE_RECENT", "7d"), vars[8].Help+" [QASID_VOICE_RECENT]")
 	return func() (Config, error) {
 		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
 		c.MTURL, c.MTKey = strings.TrimSpace(*mtURL), *mtKey
@@ -80,8 +88,34 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 			return c, fmt.Errorf("config: log level %q: want debug, info, warn or error", *level)
 		}
+		d, err := parseDays(*voiceRecent)
+		if err != nil {
+			return c, fmt.Errorf("config: voice-recent %q: want a duration such as 7d or 48h, or 0", *voiceRecent)
+		}
+		c.VoiceRecent = d
 		return c, c.validate()
 	}
+}
+
+// parseDays reads a Go duration, or a whole number of days as "7d", since
+// days are what an editor thinks in. Negative durations are refused.
+func parseDays(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100*365 {
+			return 0, errors.New("bad number of days")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, err
+	}
+	if d < 0 {
+		return 0, errors.New("negative")
+	}
+	return d, nil
 }
 
 func (c *Config) validate() error {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func parse(t *testing.T, env map[string]string, args ...string) (Config, error) {
@@ -50,6 +51,26 @@ func TestDefaultsAndDerivedBaseURL(t *testing.T) {
 	}
 }
 
+func TestVoiceRecent(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want time.Duration
+	}{
+		{"", nil, 7 * 24 * time.Hour},
+		{"", []string{"--voice-recent", "2d"}, 48 * time.Hour},
+		{"", []string{"--voice-recent", "36h"}, 36 * time.Hour},
+		{"", []string{"--voice-recent", "0"}, 0},
+		{"30d", nil, 30 * 24 * time.Hour},
+		{"30d", []string{"--voice-recent", "1d"}, 24 * time.Hour},
+	} {
+		c, err := parse(t, map[string]string{"QASID_VOICE_RECENT": tt.env}, tt.args...)
+		if err != nil || c.VoiceRecent != tt.want {
+			t.Errorf("env %q args %v: %v, %v; want %v", tt.env, tt.args, c.VoiceRecent, err, tt.want)
+		}
+	}
+}
+
 func TestInvalidSettings(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -62,6 +83,10 @@ func TestInvalidSettings(t *testing.T) {
 		{[]string{"--base-url", "https://x/news"}, "base URL"},
 		{[]string{"--log-level", "chatty"}, "log level"},
 		{[]string{"--mt-url", "libretranslate"}, "mt URL"},
+		{[]string{"--voice-recent", "-1h"}, "voice-recent"},
+		{[]string{"--voice-recent", "a week"}, "voice-recent"},
+		{[]string{"--voice-recent", "-3d"}, "voice-recent"},
+		{[]string{"--voice-recent", "99999999999d"}, "voice-recent"},
 	}
 	for _, tt := range tests {
 		if _, err := parse(t, nil, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -100,6 +100,13 @@ type AudioJob struct {
 	Version  int
 	Withdraw bool // a kill: queue nothing, supersede what waits
 	At       time.Time
+	// FirstPublishedSince, when set, queues the rendering only if the story
+	// was first published at or after it. This is the agency's rule for
+	// what is voiced without being asked: new stories and their
+	// corrections, not an imported archive or a fix to a story of years
+	// ago, which the desk voices on request (RequeueAudio). Leaving a job
+	// out still moves the follower past it.
+	FirstPublishedSince time.Time
 }
 
 // AudioResult is the outcome of one rendering attempt.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,6 +57,19 @@ func (db *DB) EnqueueAudio(ctx context.Context, follower string, seq int64, jobs
 					return fmt.Errorf("withdraw story %d: %w", j.StoryID, err)
 				}
 				continue
+			}
+			if !j.FirstPublishedSince.IsZero() {
+				var first time.Time
+				err := c.queryRow(ctx, `SELECT published_at FROM stories WHERE id = ?`, j.StoryID).Scan(scanTime{&first})
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("queue story %d version %d: %w", j.StoryID, j.Version, ErrNotFound)
+				}
+				if err != nil {
+					return fmt.Errorf("queue story %d version %d: first publication: %w", j.StoryID, j.Version, err)
+				}
+				if first.IsZero() || first.Before(storeTime(j.FirstPublishedSince)) {
+					continue // older than the rule: voiced on request only
+				}
 			}
 			res, err := c.exec(ctx, `
 				INSERT INTO audio_renderings (story_id, version, state, next_attempt_at, created_at)

@@ -12,6 +12,7 @@ import (
 func audioContract() []contractTest {
 	return []contractTest{
 		{"audio: enqueue once, with the follower", testEnqueueAudio},
+		{"audio: only stories first published since the rule's time", testEnqueueAudioRecent},
 		{"audio: newer versions and kills supersede", testAudioSupersede},
 		{"audio: claim and lease", testClaimAudio},
 		{"audio: outcomes", testAudioOutcomes},
@@ -370,4 +371,39 @@ func testConcurrentAudioClaims(t *testing.T, db *DB, reopen func(t *testing.T) *
 		}
 		return ids, err
 	})
+}
+
+func testEnqueueAudioRecent(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
+	ctx := t.Context()
+	// published(…, 2) was first published at at(0) and corrected at at(2).
+	old := published(t, db, 2)
+	recent := publish(t, db, draft(t, db, family(t, db), "en").ID, at(30))
+	n := enqueueAudio(t, db, 7,
+		AudioJob{StoryID: old.ID, Version: 2, At: at(31), FirstPublishedSince: at(10)},    // a fix to an old story
+		AudioJob{StoryID: recent.ID, Version: 1, At: at(31), FirstPublishedSince: at(30)}, // new at the boundary
+	)
+	if n != 1 {
+		t.Fatalf("enqueued %d, want 1 (only the recent story)", n)
+	}
+	if _, err := db.Audio(ctx, old.ID, 2); err == nil {
+		t.Error("the old story's correction was queued")
+	}
+	if got := audioState(t, db, recent.ID, 1); got != AudioQueued {
+		t.Errorf("recent story: %s, want queued", got)
+	}
+	if seq, _ := db.FollowerSeq(ctx, "audio"); seq != 7 {
+		t.Errorf("follower at %d, want 7: a job left out is still passed", seq)
+	}
+	// The desk can still ask for the old one.
+	if a, err := db.RequeueAudio(ctx, old.ID, 2, at(32)); err != nil || a.State != AudioQueued {
+		t.Errorf("requeue old story: %+v, %v", a, err)
+	}
+	// A job for a story that does not exist is an error, not a silent skip.
+	_, err := db.EnqueueAudio(ctx, "audio", 8, []AudioJob{{StoryID: 999999, Version: 1, At: at(31), FirstPublishedSince: at(0)}})
+	wantErr(t, "no such story", err, ErrNotFound)
+	// A draft never published has no first publication: nothing queued.
+	d := draft(t, db, family(t, db), "en")
+	if n := enqueueAudio(t, db, 9, AudioJob{StoryID: d.ID, Version: 1, At: at(31), FirstPublishedSince: at(0)}); n != 0 {
+		t.Errorf("queued a story never published: %d", n)
+	}
 }

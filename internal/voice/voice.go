@@ -86,6 +86,13 @@ type Options struct {
 	// Every is how often Run polls the change log and the queue; 0 means
 	// two seconds.
 	Every time.Duration
+	// Recent is which publishes are voiced without being asked: those of
+	// stories first published at most Recent before the follower sees the
+	// publish or correction (within seconds, on a running node). Older ones (an imported archive, a fix to a story of
+	// years ago) are voiced when the desk asks (ReRun): an archive of
+	// 100,000 stories would otherwise keep a core busy for days. 0 voices
+	// every publish.
+	Recent time.Duration
 }
 
 // Service queues, renders and serves voice-overs. It is safe for
@@ -99,6 +106,7 @@ type Service struct {
 	now      func() time.Time
 	owner    string
 	every    time.Duration
+	recent   time.Duration
 
 	mu        sync.Mutex
 	checkedAt time.Time
@@ -111,7 +119,7 @@ func New(o Options) (*Service, error) {
 		return nil, errors.New("voice: a store and a blob store are required")
 	}
 	s := &Service{st: o.Store, blobs: o.Blobs, provider: o.Provider, encoder: o.Encoder, log: o.Log,
-		now: o.Now, owner: o.Owner, every: o.Every}
+		now: o.Now, owner: o.Owner, every: o.Every, recent: max(o.Recent, 0)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -256,7 +264,13 @@ func (s *Service) Enqueue(ctx context.Context) (int, error) {
 		for _, ch := range chs {
 			switch ch.Kind {
 			case story.ChangePublish, story.ChangeCorrect:
-				jobs = append(jobs, store.AudioJob{StoryID: ch.StoryID, Version: ch.Version, At: now})
+				j := store.AudioJob{StoryID: ch.StoryID, Version: ch.Version, At: now}
+				if s.recent > 0 {
+					// Measured from now, not from the change's time: an
+					// import records each story's original publication.
+					j.FirstPublishedSince = now.Add(-s.recent)
+				}
+				jobs = append(jobs, j)
 			case story.ChangeKill:
 				jobs = append(jobs, store.AudioJob{StoryID: ch.StoryID, Withdraw: true, At: now})
 			}

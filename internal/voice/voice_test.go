@@ -471,6 +471,57 @@ func TestSupersedeAndKill(t *testing.T) {
 	}
 }
 
+// TestRecent: with a rule of seven days, a new story and its correction
+// are voiced; a story first published a month ago (an imported archive,
+// or a fix to an old story) waits for the desk to ask.
+func TestRecent(t *testing.T) {
+	db := storetest.SQLite(t)
+	clk := clock.NewFake(t0)
+	f := newFake()
+	s, err := voice.New(voice.Options{Store: db, Blobs: newBlobs(t), Provider: f, Encoder: fakeEncoder{}, Now: clk.Now,
+		Owner: "test-recent", Recent: 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := plainStory(t, db, "fresh", t0.Add(-time.Hour))
+	archive := plainStory(t, db, "archive", t0.Add(-30*24*time.Hour))
+	drain(t, s)
+	if a, err := db.Audio(t.Context(), fresh.ID, 1); err != nil || a.State != store.AudioDone {
+		t.Errorf("fresh story: %+v, %v; want done", a, err)
+	}
+	if _, err := db.Audio(t.Context(), archive.ID, 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("archive story was queued (%v)", err)
+	}
+	// A correction today of the month-old story is not voiced either;
+	// one of the fresh story is.
+	archive.Headline = "archive fixed"
+	if err := db.UpdateStory(t.Context(), &archive); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishStory(t.Context(), archive.ID, store.Publish{At: t0, CorrectionNote: "Name."}); err != nil {
+		t.Fatal(err)
+	}
+	fresh.Headline = "fresh fixed"
+	if err := db.UpdateStory(t.Context(), &fresh); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishStory(t.Context(), fresh.ID, store.Publish{At: t0, CorrectionNote: "Name."}); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, s)
+	if f.count("archive fixed") != 0 || f.count("archive") != 0 || f.count("fresh fixed") != 1 {
+		t.Errorf("spoken %v, want only fresh and fresh fixed", f.spoken)
+	}
+	// The desk asks for the archive story: it is voiced.
+	if _, err := s.ReRun(t.Context(), archive.ID); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, s)
+	if a, err := db.Audio(t.Context(), archive.ID, 2); err != nil || a.State != store.AudioDone || f.count("archive fixed") != 1 {
+		t.Errorf("after the desk asked: %+v, %v, spoken %v", a, err, f.spoken)
+	}
+}
+
 // TestOpen serves a file from a store that cannot seek as well as from a
 // folder.
 func TestOpen(t *testing.T) {
