@@ -283,6 +283,14 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopDebug()
+	}
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("serving", "url", url, "config", cfg.String())
 	fmt.Fprintf(env.Stdout, "Qasid is serving on %s (newsroom desk: %sdesk/)\n", url, url)

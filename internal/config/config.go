@@ -32,6 +32,9 @@ type Config struct {
 	// its voice-over to be made without the desk asking; 0 voices every
 	// publish. See voice.Options.Recent.
 	VoiceRecent time.Duration
+	// DebugAddr, when set, is a second listener with Go's profiler
+	// (/debug/pprof/) for operators; it must not be reachable from outside.
+	DebugAddr string
 }
 
 // Default is the configuration of a fresh machine.
@@ -55,6 +58,7 @@ func Vars() []Var {
 		{"mt-url", "QASID_MT_URL", "LibreTranslate URL for machine pre-translation in the translation desk (off when empty)"},
 		{"mt-key", "QASID_MT_KEY", "LibreTranslate API key"},
 		{"blob-url", "QASID_BLOB_URL", "S3-compatible bucket for photos, s3://bucket/prefix?endpoint=host:port&region=r (keys in QASID_S3_ACCESS_KEY, QASID_S3_SECRET_KEY); default: the data folder"},
+		{"debug-addr", "QASID_DEBUG_ADDR", "address for Go's profiler at /debug/pprof/ (host:port, keep it private; off when empty)"},
 		{"voice-recent", "QASID_VOICE_RECENT", "voice-overs are made unasked for stories first published within this time (e.g. 7d, 48h; 0: every story); older ones when the desk asks"},
 	}
 }
@@ -79,11 +83,13 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 	mtURL := fs.String("mt-url", def("QASID_MT_URL", ""), vars[5].Help+" [QASID_MT_URL]")
 	mtKey := fs.String("mt-key", def("QASID_MT_KEY", ""), vars[6].Help+" [QASID_MT_KEY]")
 	blobURL := fs.String("blob-url", def("QASID_BLOB_URL", ""), vars[7].Help+" [QASID_BLOB_URL]")
-	voiceRecent := fs.String("voice-recent", def("QASID_VOICE_RECENT", "7d"), vars[8].Help+" [QASID_VOICE_RECENT]")
+	debugAddr := fs.String("debug-addr", def("QASID_DEBUG_ADDR", ""), vars[8].Help+" [QASID_DEBUG_ADDR]")
+	voiceRecent := fs.String("voice-recent", def("QASID_VOICE_RECENT", "7d"), vars[9].Help+" [QASID_VOICE_RECENT]")
 	return func() (Config, error) {
 		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
 		c.MTURL, c.MTKey = strings.TrimSpace(*mtURL), *mtKey
 		c.BlobURL = strings.TrimSpace(*blobURL)
+		c.DebugAddr = strings.TrimSpace(*debugAddr)
 		c.S3AccessKey, c.S3SecretKey = getenv("QASID_S3_ACCESS_KEY"), getenv("QASID_S3_SECRET_KEY")
 		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 			return c, fmt.Errorf("config: log level %q: want debug, info, warn or error", *level)
@@ -126,6 +132,11 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		errs = append(errs, errors.New("config: data folder must not be empty"))
+	}
+	if c.DebugAddr != "" {
+		if _, p, err := net.SplitHostPort(c.DebugAddr); err != nil || p == "" {
+			errs = append(errs, fmt.Errorf("config: debug addr %q: want host:port, e.g. 127.0.0.1:6060", c.DebugAddr))
+		}
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		errs = append(errs, errors.New("config: database URL must start with postgres:// or postgresql://"))

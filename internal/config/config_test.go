@@ -83,6 +83,7 @@ func TestInvalidSettings(t *testing.T) {
 		{[]string{"--base-url", "https://x/news"}, "base URL"},
 		{[]string{"--log-level", "chatty"}, "log level"},
 		{[]string{"--mt-url", "libretranslate"}, "mt URL"},
+		{[]string{"--debug-addr", "6060"}, "debug addr"},
 		{[]string{"--voice-recent", "-1h"}, "voice-recent"},
 		{[]string{"--voice-recent", "a week"}, "voice-recent"},
 		{[]string{"--voice-recent", "-3d"}, "voice-recent"},
