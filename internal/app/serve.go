@@ -130,7 +130,7 @@ func handler(cfg config.Config, log *slog.Logger, db store.Store, ix *search.Ind
 	}, dk.Handler())
 	mux.Handle("/desk/", deskHandler)
 	mux.Handle("/desk", deskHandler)
-	cache := pagecache.New(pagecache.Options{Next: s.Handler(), Counter: m})
+	cache := pagecache.New(pagecache.Options{Next: s.Handler(), Counter: m, MaxBytes: cfg.PageCacheBytes})
 	mux.Handle("/", cache)
 	mux.Handle("GET /metrics", m.Handler())
 	startSeq, err := db.LastSeq(context.Background())
@@ -247,6 +247,7 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 		return err
 	}
 	defer ix.Close()
+	setMemoryLimit(env, cfg, log)
 	h, bgs, err := handler(cfg, log, db, ix)
 	if err != nil {
 		return err

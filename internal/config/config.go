@@ -35,11 +35,15 @@ type Config struct {
 	// DebugAddr, when set, is a second listener with Go's profiler
 	// (/debug/pprof/) for operators; it must not be reachable from outside.
 	DebugAddr string
+	// PageCacheBytes bounds the rendered pages kept in memory, every
+	// encoding counted.
+	PageCacheBytes int64
 }
 
 // Default is the configuration of a fresh machine.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./qasid-data", LogLevel: slog.LevelInfo, VoiceRecent: 7 * 24 * time.Hour}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./qasid-data", LogLevel: slog.LevelInfo, VoiceRecent: 7 * 24 * time.Hour,
+		PageCacheBytes: 64 << 20}
 }
 
 // Var describes one setting: its flag, its environment variable and its help.
@@ -59,6 +63,7 @@ func Vars() []Var {
 		{"mt-key", "QASID_MT_KEY", "LibreTranslate API key"},
 		{"blob-url", "QASID_BLOB_URL", "S3-compatible bucket for photos, s3://bucket/prefix?endpoint=host:port&region=r (keys in QASID_S3_ACCESS_KEY, QASID_S3_SECRET_KEY); default: the data folder"},
 		{"debug-addr", "QASID_DEBUG_ADDR", "address for Go's profiler at /debug/pprof/ (host:port, keep it private; off when empty)"},
+		{"page-cache", "QASID_PAGE_CACHE", "memory for rendered pages, e.g. 64MiB or 1GiB (at least 1MiB)"},
 		{"voice-recent", "QASID_VOICE_RECENT", "voice-overs are made unasked for stories first published within this time (e.g. 7d, 48h; 0: every story); older ones when the desk asks"},
 	}
 }
@@ -84,7 +89,8 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 	mtKey := fs.String("mt-key", def("QASID_MT_KEY", ""), vars[6].Help+" [QASID_MT_KEY]")
 	blobURL := fs.String("blob-url", def("QASID_BLOB_URL", ""), vars[7].Help+" [QASID_BLOB_URL]")
 	debugAddr := fs.String("debug-addr", def("QASID_DEBUG_ADDR", ""), vars[8].Help+" [QASID_DEBUG_ADDR]")
-	voiceRecent := fs.String("voice-recent", def("QASID_VOICE_RECENT", "7d"), vars[9].Help+" [QASID_VOICE_RECENT]")
+	pageCache := fs.String("page-cache", def("QASID_PAGE_CACHE", "64MiB"), vars[9].Help+" [QASID_PAGE_CACHE]")
+	voiceRecent := fs.String("voice-recent", def("QASID_VOICE_RECENT", "7d"), vars[10].Help+" [QASID_VOICE_RECENT]")
 	return func() (Config, error) {
 		c.Addr, c.DataDir, c.DatabaseURL, c.BaseURL = *addr, *data, *dbURL, *base
 		c.MTURL, c.MTKey = strings.TrimSpace(*mtURL), *mtKey
@@ -99,6 +105,9 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 			return c, fmt.Errorf("config: voice-recent %q: want a duration such as 7d or 48h, or 0", *voiceRecent)
 		}
 		c.VoiceRecent = d
+		if c.PageCacheBytes, err = parseBytes(*pageCache); err != nil || c.PageCacheBytes < 1<<20 {
+			return c, fmt.Errorf("config: page-cache %q: want a size such as 64MiB or 1GiB, at least 1MiB", *pageCache)
+		}
 		return c, c.validate()
 	}
 }
@@ -122,6 +131,27 @@ func parseDays(s string) (time.Duration, error) {
 		return 0, errors.New("negative")
 	}
 	return d, nil
+}
+
+// parseBytes reads a size: a number of bytes, or one with a suffix KiB,
+// MiB, GiB (powers of 1024) or KB, MB, GB (powers of 1000).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, errors.New("bad size")
+	}
+	return n * mult, nil
 }
 
 func (c *Config) validate() error {

@@ -71,6 +71,26 @@ func TestVoiceRecent(t *testing.T) {
 	}
 }
 
+func TestPageCache(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want int64
+	}{
+		{"", nil, 64 << 20},
+		{"", []string{"--page-cache", "1GiB"}, 1 << 30},
+		{"", []string{"--page-cache", "500MB"}, 500e6},
+		{"", []string{"--page-cache", "2097152"}, 2 << 20},
+		{"256MiB", nil, 256 << 20},
+		{"256MiB", []string{"--page-cache", "32 MiB"}, 32 << 20},
+	} {
+		c, err := parse(t, map[string]string{"QASID_PAGE_CACHE": tt.env}, tt.args...)
+		if err != nil || c.PageCacheBytes != tt.want {
+			t.Errorf("env %q args %v: %d, %v; want %d", tt.env, tt.args, c.PageCacheBytes, err, tt.want)
+		}
+	}
+}
+
 func TestInvalidSettings(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -84,6 +104,10 @@ func TestInvalidSettings(t *testing.T) {
 		{[]string{"--log-level", "chatty"}, "log level"},
 		{[]string{"--mt-url", "libretranslate"}, "mt URL"},
 		{[]string{"--debug-addr", "6060"}, "debug addr"},
+		{[]string{"--page-cache", "lots"}, "page-cache"},
+		{[]string{"--page-cache", "1KiB"}, "page-cache"},
+		{[]string{"--page-cache", "-5MiB"}, "page-cache"},
+		{[]string{"--page-cache", "99999999GiB"}, "page-cache"},
 		{[]string{"--voice-recent", "-1h"}, "voice-recent"},
 		{[]string{"--voice-recent", "a week"}, "voice-recent"},
 		{[]string{"--voice-recent", "-3d"}, "voice-recent"},
