@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -167,7 +168,9 @@ func TestHitMissAndHeaders(t *testing.T) {
 		t.Errorf("If-Modified-Since garbage: %d", rec.Code)
 	}
 
-	// Compressed variants decode to the page.
+	// Compressed variants decode to the page, once the background worker
+	// has made them.
+	c.compressed.Wait()
 	br := get(t, c, "/en/world/1-a", map[string]string{"Accept-Encoding": "gzip, br"})
 	if br.Header().Get("Content-Encoding") != "br" {
 		t.Fatalf("Content-Encoding %q, want br", br.Header().Get("Content-Encoding"))
@@ -323,4 +326,73 @@ func TestConcurrentMissesRenderOnce(t *testing.T) {
 	if n := renders.Load(); n != 1 {
 		t.Errorf("%d renders for 100 concurrent misses, want 1", n)
 	}
+}
+
+// TestCompressionAfterStore: a cold page goes out at once, fast-gzipped for
+// a reader who accepts gzip; the worker then makes the stored variants,
+// which count against the budget.
+func TestCompressionAfterStore(t *testing.T) {
+	page := "<!doctype html><title>x</title>" + strings.Repeat("<p>The ministry said on Tuesday that the figures were final.</p>\n", 200)
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	})
+	c := New(Options{Next: site})
+	first := get(t, c, "/en/world/7-b", map[string]string{"Accept-Encoding": "gzip, br"})
+	if enc := first.Header().Get("Content-Encoding"); enc != "gzip" && enc != "br" {
+		t.Fatalf("cold page: Content-Encoding %q, want a compressed body", enc)
+	}
+	if got := decode(t, first); got != page {
+		t.Fatalf("cold page decodes to %d bytes, want %d", len(got), len(page))
+	}
+	c.compressed.Wait()
+	plainSize := int64(len(page)+len("/en/world/7-b?")) + 256
+	if _, after := c.Stats(); after <= plainSize {
+		t.Errorf("cache holds %d bytes after compression, the plain page alone %d: variants not counted", after, plainSize)
+	}
+	br := get(t, c, "/en/world/7-b", map[string]string{"Accept-Encoding": "br"})
+	if br.Header().Get("Content-Encoding") != "br" || decode(t, br) != page {
+		t.Errorf("after compression: %q", br.Header().Get("Content-Encoding"))
+	}
+	plain := get(t, c, "/en/world/7-b", nil)
+	if plain.Header().Get("Content-Encoding") != "" || plain.Body.String() != page {
+		t.Error("a reader without Accept-Encoding got a compressed body")
+	}
+
+	// A budget that holds the page but not its variants: compression
+	// evicts rather than overruns.
+	small := New(Options{Next: site, MaxBytes: int64(len(page)) + 2048})
+	get(t, small, "/en/world/8-c", map[string]string{"Accept-Encoding": "gzip"})
+	small.compressed.Wait()
+	if _, n := small.Stats(); n > int64(len(page))+2048 {
+		t.Errorf("cache holds %d bytes over its budget of %d", n, len(page)+2048)
+	}
+	// Many cold pages in a row: all answered while the worker catches up.
+	for i := range 60 {
+		rec := get(t, c, "/en/world/"+strconv.Itoa(100+i)+"-x", map[string]string{"Accept-Encoding": "gzip"})
+		if rec.Code != 200 || decode(t, rec) != page {
+			t.Fatalf("page %d: %d", i, rec.Code)
+		}
+	}
+	c.compressed.Wait()
+}
+
+func decode(t *testing.T, rec *httptest.ResponseRecorder) string {
+	t.Helper()
+	var r io.Reader = rec.Body
+	switch rec.Header().Get("Content-Encoding") {
+	case "gzip":
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	case "br":
+		r = brotli.NewReader(rec.Body)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
