@@ -26,6 +26,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,9 +81,11 @@ type Cache struct {
 	lru   *list.List               // of *entry, most recently used first
 	byKey map[string]*list.Element // key → element
 	byTag map[string]map[string]struct{}
-	// gen counts invalidations; a page rendered while one happened is not
-	// stored, since it may have been rendered from the state before it.
-	gen uint64
+	// gen counts invalidations, and recent holds the latest of them: a
+	// page rendered while one of its own tags was invalidated is not
+	// stored, since it may show the state before the change (see put).
+	gen    uint64
+	recent []invalidation
 
 	flight singleflight.Group // renders in progress, by key
 
@@ -93,6 +96,18 @@ type Cache struct {
 	working    atomic.Bool
 	compressed sync.WaitGroup // compressions queued and not done (tests)
 }
+
+// invalidation is one call of Invalidate (tags) or Purge (all set).
+type invalidation struct {
+	gen  uint64
+	tags []string
+	all  bool
+}
+
+// recentMax bounds the invalidations remembered for renders in progress.
+// A render that began before the oldest of them is not stored if any
+// invalidation happened since: it cannot be told apart any more.
+const recentMax = 256
 
 // pendingMax bounds the pages waiting for compression. A burst of cold
 // pages beyond it (a crawler) is served with fast gzip until a later hit
@@ -444,13 +459,13 @@ func (c *Cache) get(key string) *entry {
 	return e
 }
 
-// put stores e unless an invalidation happened since gen (the page may
-// show the state before it), evicting the least recently used entries to
-// stay within the budget.
+// put stores e unless one of its tags was invalidated since gen (the page
+// may show the state before the change), evicting the least recently used
+// entries to stay within the budget.
 func (c *Cache) put(e *entry, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || e.size > c.max {
+	if c.staleSince(e, gen) || e.size > c.max {
 		return
 	}
 	if el, ok := c.byKey[e.key]; ok {
@@ -470,6 +485,46 @@ func (c *Cache) put(e *entry, gen uint64) {
 		keys[e.key] = struct{}{}
 	}
 	c.size += e.size
+}
+
+// staleSince reports whether an invalidation since gen may have changed
+// what e shows: one naming any of e's tags (its address's and those it
+// recorded while rendering), a purge, or one too old to remember. Only
+// those: while stories are being published every moment (a breaking
+// story, an import), the change to one section must not keep every other
+// page that was rendering from being stored. (Before, any invalidation
+// did, and a page slower to render than the gap between two changes was
+// never kept: each request rendered it again.) The caller holds mu.
+func (c *Cache) staleSince(e *entry, gen uint64) bool {
+	if c.gen == gen {
+		return false
+	}
+	if len(c.recent) == 0 || c.recent[0].gen > gen+1 {
+		return true // the invalidations since gen are no longer all known
+	}
+	for _, inv := range c.recent {
+		if inv.gen <= gen {
+			continue
+		}
+		if inv.all {
+			return true
+		}
+		for _, t := range inv.tags {
+			if slices.Contains(e.tags, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// remember records an invalidation for staleSince; the caller holds mu
+// and has just advanced gen.
+func (c *Cache) remember(inv invalidation) {
+	if len(c.recent) == recentMax {
+		c.recent = slices.Delete(c.recent, 0, 1)
+	}
+	c.recent = append(c.recent, inv)
 }
 
 // remove drops one entry; the caller holds mu.
@@ -493,6 +548,7 @@ func (c *Cache) Invalidate(tags ...string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	c.remember(invalidation{gen: c.gen, tags: slices.Clone(tags)})
 	n := 0
 	for _, t := range tags {
 		for key := range c.byTag[t] {
@@ -510,6 +566,7 @@ func (c *Cache) Purge() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	c.remember(invalidation{gen: c.gen, all: true})
 	c.lru.Init()
 	c.byKey = map[string]*list.Element{}
 	c.byTag = map[string]map[string]struct{}{}

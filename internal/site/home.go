@@ -48,7 +48,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	p.OGType = "website"
 	p.Alternates = s.homeAlternates("")
 
-	latest, err := s.store.PublishedStories(ctx, store.ListQuery{Now: s.now(), Lang: l.Code, Limit: homeLead})
+	latest, err := s.store.PublishedStories(ctx, store.ListQuery{Now: s.now(), Lang: l.Code, Limit: homeLead, NoBody: true})
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := homePage{page: p, Lead: s.cards(p, latest)}
 	for _, sec := range p.sections {
-		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: s.now(), Lang: l.Code, Section: sec.Key, Limit: homePerBlock + homeLead})
+		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: s.now(), Lang: l.Code, Section: sec.Key, Limit: homePerBlock + homeLead, NoBody: true})
 		if err != nil {
 			return err
 		}

@@ -30,6 +30,7 @@ type page struct {
 
 	zone     *time.Location
 	sections []story.Section
+	agency   story.Agency // as loaded for the frame, for pages that need more of it
 }
 
 // Description is the meta description.
@@ -88,7 +89,7 @@ func (s *Site) frameOrBare(ctx context.Context, l lang.Language, current string)
 
 func (s *Site) bare(l lang.Language, a story.Agency, secs []story.Section, current string) page {
 	p := page{cat: s.cat, Lang: l, Agency: a.Text[l.Code], Current: current, CSS: s.assets.URL("site.css"),
-		zone: agencyZone(a), sections: secs}
+		zone: agencyZone(a), sections: secs, agency: a}
 	p.Year = strconv.Itoa(s.now().In(p.zone).Year())
 	for _, sec := range secs {
 		p.Sections = append(p.Sections, navLink{Code: sec.Key, Name: sectionName(sec, l.Code),

@@ -46,7 +46,7 @@ func (s *Site) PublicPaths(ctx context.Context) ([]string, error) {
 			}
 		}
 		for off := 0; ; off += pathsPage {
-			list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: l.Code, Limit: pathsPage, Offset: off})
+			list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: l.Code, Limit: pathsPage, Offset: off, NoBody: true})
 			if err != nil {
 				return nil, fmt.Errorf("site: public paths: %w", err)
 			}

@@ -43,7 +43,7 @@ func (s *Site) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 			maps = append(maps, feed.Sitemap{Loc: s.baseURL + sitemapPath(l.Code, page)})
 		}
 	}
-	recent, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Limit: 1})
+	recent, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Limit: 1, NoBody: true})
 	if err != nil {
 		return err
 	}
@@ -134,12 +134,21 @@ func (s *Site) languageURLs(ctx context.Context, code string, page int) ([]feed.
 	var urls []feed.URL
 	for len(urls) < s.sitemapSize {
 		want := min(200, s.sitemapSize-len(urls)) // the store pages at 200 at most
-		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: code, Limit: want, Offset: offset + len(urls)})
+		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: code, Limit: want, Offset: offset + len(urls), NoBody: true})
+		if err != nil {
+			return nil, err
+		}
+		// The families of the whole batch in one read, not one per story.
+		fams := make([]int64, len(list))
+		for i, st := range list {
+			fams[i] = st.FamilyID
+		}
+		families, err := s.store.PublicFamilies(ctx, fams, now)
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range list {
-			u, err := s.storyURL(ctx, st, now)
+			u, err := s.storyURL(ctx, st, families[st.FamilyID])
 			if err != nil {
 				return nil, err
 			}
@@ -155,13 +164,10 @@ func (s *Site) languageURLs(ctx context.Context, code string, page int) ([]feed.
 	return urls, nil
 }
 
-// storyURL is a story's sitemap entry with its family's alternates.
-func (s *Site) storyURL(ctx context.Context, st story.Story, now time.Time) (feed.URL, error) {
+// storyURL is a story's sitemap entry with the alternates of its family's
+// public members.
+func (s *Site) storyURL(ctx context.Context, st story.Story, family []story.Story) (feed.URL, error) {
 	mod, err := s.modified(ctx, st)
-	if err != nil {
-		return feed.URL{}, err
-	}
-	family, err := s.store.PublicFamily(ctx, st.FamilyID, now)
 	if err != nil {
 		return feed.URL{}, err
 	}
@@ -179,7 +185,7 @@ func (s *Site) newsURLs(ctx context.Context) ([]feed.URL, error) {
 	since := now.Add(-feed.NewsWindow)
 	var urls []feed.URL
 	for offset := 0; len(urls) < feed.MaxNewsURLs; offset += 200 {
-		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Limit: 200, Offset: offset})
+		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Limit: 200, Offset: offset, NoBody: true})
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"github.com/qasid/qasid/internal/render"
 	"html/template"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/related"
-	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 	"github.com/qasid/qasid/internal/web"
 )
@@ -83,18 +81,27 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	now := s.now()
-	// Readers see the latest published version, not the working copy.
-	st, err := s.store.PublicStory(ctx, id, now)
-	if errors.Is(err, store.ErrNotFound) {
+	// Readers see the latest published version, not the working copy: the
+	// story as its family's public member, read with the family at once.
+	family, err := s.store.PublicFamilyOf(ctx, id, now)
+	if err != nil {
+		return err
+	}
+	var st story.Story
+	published := map[string]story.Story{}
+	for _, m := range family {
+		published[m.Lang] = m
+		if m.ID == id {
+			st = m
+		}
+	}
+	if st.ID == 0 {
 		// Not public: gone if it was killed, else (a draft, an embargo)
 		// as if it did not exist.
 		if cur, cerr := s.store.Story(ctx, id); cerr == nil && cur.Status == story.StatusKilled {
 			return &web.Error{Status: http.StatusGone, Public: "gone"}
 		}
-		return web.NotFound(err)
-	}
-	if err != nil {
-		return err
+		return web.NotFound(fmt.Errorf("story %d is not public", id))
 	}
 	canonical := render.StoryPath(st)
 	if r.URL.Path != canonical {
@@ -102,14 +109,6 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 
-	family, err := s.store.PublicFamily(ctx, st.FamilyID, now)
-	if err != nil {
-		return err
-	}
-	published := map[string]story.Story{}
-	for _, m := range family {
-		published[m.Lang] = m
-	}
 	p, err := s.frame(ctx, l, st.Section, func(code string) string {
 		if m, ok := published[code]; ok {
 			return render.StoryPath(m)
@@ -181,11 +180,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.ModifiedISO = modified.UTC().Format(time.RFC3339)
-	a, err := s.store.Agency(ctx)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	data.JSONLD, err = s.newsArticle(st, articleInfo{Family: family, Agency: a, Section: data.SectionName,
+	data.JSONLD, err = s.newsArticle(st, articleInfo{Family: family, Agency: p.agency, Section: data.SectionName,
 		Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified, Image: data.Lead})
 	if err != nil {
 		return err

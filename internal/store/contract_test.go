@@ -75,8 +75,10 @@ func runContract(t *testing.T, open opener) {
 	tests = append(tests, deliveryContract()...)
 	tests = append(tests, ingestContract()...)
 	tests = append(tests, relatedContract()...)
+	tests = append(tests, publicBatchContract()...)
 	tests = append(tests, mediaContract()...)
 	tests = append(tests, audioContract()...)
+	tests = append(tests, sectionContract()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -25,10 +25,13 @@ type DB struct {
 	// PostgreSQL writer and reader are the same pool.
 	writer *sql.DB
 	reader *sql.DB
-	d      dialect
-	log    *slog.Logger
-	now    func() time.Time
-	hub    *changeHub
+	// stmts, when set, runs plain reads as kept prepared statements
+	// (stmtcache.go); SQLite sets it.
+	stmts *stmtCache
+	d     dialect
+	log   *slog.Logger
+	now   func() time.Time
+	hub   *changeHub
 	// The PostgreSQL change listener starts with the first call to
 	// Changed (most uses of a store never follow the log, and each
 	// listener holds a connection). stop ends it; done is closed when it
@@ -117,6 +120,9 @@ func (db *DB) Close() error {
 	if done != nil {
 		<-done
 	}
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -158,7 +164,12 @@ func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 }
 
 // read is the connection for plain reads: the reader pool.
-func (db *DB) read() conn { return conn{r: db.reader, d: db.d} }
+func (db *DB) read() conn {
+	if db.stmts != nil {
+		return conn{r: db.stmts, d: db.d}
+	}
+	return conn{r: db.reader, d: db.d}
+}
 
 // maxAttempts bounds how often write runs a transaction that failed with a
 // retryable error. busy_timeout already waits inside SQLite; the retries

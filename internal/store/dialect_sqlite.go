@@ -58,7 +58,12 @@ func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error)
 		reader.Close()
 		return nil, fmt.Errorf("store: open sqlite readers: %w", err)
 	}
-	return newDB(ctx, writer, reader, sqliteDialect{}, log)
+	db, err := newDB(ctx, writer, reader, sqliteDialect{}, log)
+	if err != nil {
+		return nil, err
+	}
+	db.stmts = newStmtCache(reader, stmtCacheSize)
+	return db, nil
 }
 
 // sqliteDSN builds the connection string. The pragmas live in the DSN, not

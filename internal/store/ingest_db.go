@@ -494,8 +494,8 @@ func (db *DB) ImportStories(ctx context.Context, stories []ImportedStory) ([]Imp
 		storyInsert := stmt(`
 			INSERT INTO stories (family_id, lang, headline, slug, summary, byline,
 				dateline_place, dateline_date, section, tags, body, version, status,
-				created_at, updated_at, published_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				created_at, updated_at, published_at, public_section)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (family_id, lang) DO NOTHING
 			RETURNING id`)
 		changeInsert := stmt(`INSERT INTO changes (kind, story_id, family_id, lang, version, at) VALUES (?, ?, ?, ?, ?, ?)`)
@@ -530,10 +530,10 @@ func (db *DB) ImportStories(ctx context.Context, stories []ImportedStory) ([]Imp
 			out[i].FamilyID = fam
 
 			st := s.Story
-			version, published := 0, any(nil)
+			version, published, publicSection := 0, any(nil), ""
 			at := now
 			if st.Status == story.StatusPublished {
-				version = 1
+				version, publicSection = 1, st.Section
 				if !s.PublishedAt.IsZero() {
 					at = storeTime(s.PublishedAt)
 				}
@@ -542,7 +542,7 @@ func (db *DB) ImportStories(ctx context.Context, stories []ImportedStory) ([]Imp
 			var id int64
 			err := storyInsert.QueryRowContext(ctx, fam, st.Lang, st.Headline, st.Slug, st.Summary, st.Byline,
 				st.Dateline.Place, st.Dateline.Date.String(), st.Section, tags[i], st.Body, version, string(st.Status),
-				db.timeArg(now), db.timeArg(now), published).Scan(&id)
+				db.timeArg(now), db.timeArg(now), published, publicSection).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
 				out[i].Conflict = true
 				continue

@@ -71,10 +71,10 @@ func (db *DB) PublishStory(ctx context.Context, id int64, p Publish) (story.Stor
 		}
 		_, err = c.exec(ctx, `
 			UPDATE stories SET version = ?, status = ?, published_at = ?, updated_at = ?,
-				publish_at = NULL, embargo_until = ?, embargo_lifted = FALSE
+				publish_at = NULL, embargo_until = ?, embargo_lifted = FALSE, public_section = ?
 			WHERE id = ?`,
 			s.Version, string(s.Status), db.timeArg(s.PublishedAt), db.timeArg(s.UpdatedAt),
-			db.timeArg(s.EmbargoUntil), s.ID)
+			db.timeArg(s.EmbargoUntil), v.Section, s.ID)
 		if err != nil {
 			return fmt.Errorf("update story state: %w", err)
 		}
@@ -235,12 +235,14 @@ func (db *DB) insertVersion(ctx context.Context, c conn, v story.Version, embarg
 }
 
 // saveState writes what killing changes on the story row. Publishing
-// writes more (the schedule and the embargo) and has its own UPDATE.
+// writes more (the schedule and the embargo) and has its own UPDATE. Both
+// keep public_section the section of the version the row names (the
+// section lists' index reads it; migration 0013).
 func (db *DB) saveState(ctx context.Context, c conn, s story.Story) error {
 	_, err := c.exec(ctx, `
-		UPDATE stories SET version = ?, status = ?, published_at = ?, updated_at = ?
+		UPDATE stories SET version = ?, status = ?, published_at = ?, updated_at = ?, public_section = ?
 		WHERE id = ?`,
-		s.Version, string(s.Status), db.timeArg(s.PublishedAt), db.timeArg(s.UpdatedAt), s.ID)
+		s.Version, string(s.Status), db.timeArg(s.PublishedAt), db.timeArg(s.UpdatedAt), s.Section, s.ID)
 	if err != nil {
 		return fmt.Errorf("update story state: %w", err)
 	}

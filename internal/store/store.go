@@ -123,7 +123,15 @@ type Store interface {
 	// the working copy. PublicStory is ErrNotFound for a story that is not
 	// public at now (a draft, killed, or under embargo).
 	PublicStory(ctx context.Context, id int64, now time.Time) (story.Story, error)
+	// PublicStoriesByID is PublicStory for many ids in one query, by id;
+	// ids readers cannot see at now are absent (public_batch.go).
+	PublicStoriesByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error)
 	PublicFamily(ctx context.Context, familyID int64, now time.Time) ([]story.Story, error)
+	// PublicFamilyOf is PublicFamily of story id's family, the story among
+	// the members when it is public; PublicFamilies is PublicFamily for many
+	// families, by family id, without bodies (public_family.go).
+	PublicFamilyOf(ctx context.Context, id int64, now time.Time) ([]story.Story, error)
+	PublicFamilies(ctx context.Context, familyIDs []int64, now time.Time) (map[int64][]story.Story, error)
 
 	// Published lists, newest first, as published (see PublicStory).
 	PublishedStories(ctx context.Context, q ListQuery) ([]story.Story, error)
@@ -235,4 +243,7 @@ type ListQuery struct {
 	Section string
 	Limit   int // at most 200; 0 means 20
 	Offset  int
+	// NoBody leaves each story's Body empty: lists that print no body
+	// (sections, sitemaps) need not read thousands of them.
+	NoBody bool
 }

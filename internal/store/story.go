@@ -21,6 +21,13 @@ const storyColumns = `id, family_id, lang, headline, slug, summary, byline,
 	translated_from_id, translated_from_version, author_id, publish_at, embargo_until,
 	created_at, updated_at, published_at`
 
+// storyColumnsNoBody is storyColumns with an empty body, for lists that
+// print none: SQLite then never reads a body's overflow pages.
+const storyColumnsNoBody = `id, family_id, lang, headline, slug, summary, byline,
+	dateline_place, dateline_date, section, tags, '' AS body, version, status,
+	translated_from_id, translated_from_version, author_id, publish_at, embargo_until,
+	created_at, updated_at, published_at`
+
 // Limits the story package leaves to the store.
 const (
 	maxLang = 35 // the longest language tag worth keeping (BCP 47 allows more, nobody uses it)
