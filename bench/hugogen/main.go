@@ -1,6 +1,7 @@
 // Command hugogen writes a Hugo site holding the same stories as a
 // benchmark corpus (JSON Lines, see corpusgen), with a minimal multilingual
-// layout: a home page, section lists and story pages in seven languages.
+// layout: in each of seven languages a home page, section lists a page at a
+// time, story pages, an RSS feed per list and a sitemap (Hugo's defaults).
 // bench/run.sh times `hugo` building it next to `qasid bake` baking the
 // same stories.
 //
@@ -98,7 +99,12 @@ func safe(s string) string {
 
 func writeSkeleton(out string) error {
 	var cfg strings.Builder
-	cfg.WriteString("baseURL = 'https://news.example.org/'\ndefaultContentLanguage = 'en'\ndefaultContentLanguageInSubdir = true\ndisableKinds = ['taxonomy', 'term']\n\n[languages]\n")
+	// The same page sizes as Qasid's (site.sectionPerPage, site.feedItems),
+	// so that both build the same number of list pages and feeds of the
+	// same length: Hugo's defaults (10 a page, every story in every feed)
+	// would make it build twice the list pages and feeds of 14,000 items.
+	cfg.WriteString("baseURL = 'https://news.example.org/'\ndefaultContentLanguage = 'en'\ndefaultContentLanguageInSubdir = true\n" +
+		"disableKinds = ['taxonomy', 'term']\npaginate = 20\nrssLimit = 50\n\n[languages]\n")
 	for i, l := range langs {
 		fmt.Fprintf(&cfg, "[languages.%s]\ncontentDir = 'content/%s'\nlanguageName = '%s'\nlanguageDirection = '%s'\nweight = %d\n", l.code, l.code, l.name, l.dir, i+1)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/qasid/qasid/internal/bake"
 	"github.com/qasid/qasid/internal/config"
@@ -59,6 +60,7 @@ func runBake(ctx context.Context, env Env, cfg config.Config, out string, since 
 	}
 	var bar *progress
 	shown := 0
+	start := time.Now()
 	res, err := bake.Bake(ctx, bake.Options{
 		Handler: bgs.site.Handler(), Store: db, Paths: bgs.site.PublicPaths, Out: out, Since: since,
 		Progress: func(done, total int) {
@@ -75,7 +77,7 @@ func runBake(ctx context.Context, env Env, cfg config.Config, out string, since 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "baked %d files and %d photos or recordings (%d bytes) into %s, %d removed, %d skipped; change log at %d\n",
-		res.Written, res.Media, res.Bytes, out, res.Removed, res.Skipped, res.Seq)
+	fmt.Fprintf(env.Stdout, "baked %d files and %d photos or recordings (%d bytes) into %s, %d removed, %d skipped; change log at %d; %.1f s\n",
+		res.Written, res.Media, res.Bytes, out, res.Removed, res.Skipped, res.Seq, time.Since(start).Seconds())
 	return nil
 }

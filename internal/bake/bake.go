@@ -8,32 +8,38 @@
 // cache uses (what the page shows). A later bake with Since reads the log
 // from there and writes only the pages those changes touch, new pages and
 // nothing else, and removes the files of pages that are no longer public.
+//
+// Pages are rendered by a pool of workers, one per CPU by default, through
+// the same handler serve mounts: a bake of a large archive costs what its
+// pages cost to render, and the bake's own work (files, tags, manifest)
+// stays a small share of it. The manifest is streamed to a temporary file
+// as pages are written and takes its name only when every page succeeded,
+// so a failed bake leaves the previous manifest in force and the next
+// bake since it writes again whatever this one may have left behind.
 package bake
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/qasid/qasid/internal/pagecache"
 	"github.com/qasid/qasid/internal/render"
 	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/story"
 )
 
 // ManifestName is the manifest's file name in the output folder.
@@ -60,193 +66,178 @@ type Result struct {
 	Written int   // pages written
 	Media   int   // photo renditions and voice-overs the pages use, written
 	Removed int   // files of pages no longer public, removed
-	Skipped int   // paths that did not answer 200 (e.g. an empty news sitemap)
+	Skipped int   // paths that answered 404 or 410 (e.g. an empty news sitemap)
 	Bytes   int64 // bytes written
 	Seq     int64 // the change log position the bake reflects
 }
 
-type manifest struct {
-	Seq   int64               `json:"seq"`
-	Pages map[string][]string `json:"pages"` // path → tags
+// baker is one bake in progress.
+type baker struct {
+	o    Options
+	man  *manifestWriter
+	dirs sync.Map // folder name → *folder, so each is made once
+
+	mu    sync.Mutex // guards what follows
+	res   Result
+	media map[string]bool // files the written pages refer to
+	done  int             // pages done, for Progress
+	total int             // pages to do
 }
 
 // Bake writes the site into o.Out.
 func Bake(ctx context.Context, o Options) (Result, error) {
-	var res Result
 	if o.Handler == nil || o.Store == nil || o.Paths == nil || o.Out == "" {
-		return res, errors.New("bake: handler, store, paths and output folder are required")
+		return Result{}, errors.New("bake: handler, store, paths and output folder are required")
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return res, fmt.Errorf("bake: %w", err)
+		return Result{}, fmt.Errorf("bake: %w", err)
 	}
 	// The position is read before the pages, so a change made during the
 	// bake is baked again next time rather than missed.
 	seq, err := o.Store.LastSeq(ctx)
 	if err != nil {
-		return res, fmt.Errorf("bake: %w", err)
+		return Result{}, fmt.Errorf("bake: %w", err)
 	}
-	res.Seq = seq
 	paths, err := o.Paths(ctx)
 	if err != nil {
-		return res, fmt.Errorf("bake: %w", err)
+		return Result{}, fmt.Errorf("bake: %w", err)
 	}
-	old, err := readManifest(o.Out)
+	paths = unique(paths)
+	man, err := createManifest(o.Out, seq)
 	if err != nil {
-		return res, err
+		return Result{}, err
 	}
-	todo := paths
-	if o.Since && old != nil {
-		todo, err = changedPaths(ctx, o.Store, old, paths)
-		if err != nil {
-			return res, err
-		}
-	}
-	next := &manifest{Seq: seq, Pages: map[string][]string{}}
-	if o.Since && old != nil {
-		public := make(map[string]bool, len(paths))
-		for _, p := range paths {
-			public[p] = true
-		}
-		for p, tags := range old.Pages {
-			if public[p] {
-				next.Pages[p] = tags
-				continue
-			}
-			// No longer public (killed, moved): its file goes.
-			if err := os.Remove(fileFor(o.Out, p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return res, fmt.Errorf("bake: remove %s: %w", p, err)
-			}
-			res.Removed++
-		}
-	}
+	defer man.abort()
+	b := &baker{o: o, man: man, media: map[string]bool{}}
+	b.res.Seq = seq
 
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var (
-		mu       sync.Mutex
-		firstErr error
-		done     atomic.Int64
-		wg       sync.WaitGroup
-		media    = map[string]bool{} // files the written pages refer to
-	)
-	jobs := make(chan string)
-	for range workers {
-		wg.Go(func() {
-			for p := range jobs {
-				tags, refs, n, ok, err := bakeOne(ctx, o.Handler, o.Out, p)
-				mu.Lock()
-				switch {
-				case err != nil && firstErr == nil:
-					firstErr = err
-				case err == nil && ok:
-					res.Written++
-					res.Bytes += n
-					next.Pages[p] = tags
-					for _, r := range refs {
-						media[r] = true
-					}
-				case err == nil:
-					res.Skipped++
-					delete(next.Pages, p)
-				}
-				if o.Progress != nil {
-					o.Progress(int(done.Add(1)), len(todo))
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	for _, p := range todo {
-		if ctx.Err() != nil {
-			break
+	todo := paths
+	if o.Since {
+		if todo, err = b.since(ctx, paths); err != nil {
+			return b.res, err
 		}
-		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed {
-			break
-		}
-		jobs <- p
 	}
-	close(jobs)
-	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
-	}
-	if firstErr != nil {
-		return res, fmt.Errorf("bake: %w", firstErr)
+	b.total = len(todo)
+	if err := b.pool(ctx, todo, b.page); err != nil {
+		return b.res, err
 	}
 	// The photos and recordings the written pages use. They are
 	// immutable (their addresses change with their content), so a file
 	// already there is kept.
-	for _, p := range slices.Sorted(maps.Keys(media)) {
-		if _, err := os.Stat(fileFor(o.Out, p)); err == nil {
-			continue
+	var media []string
+	for p := range b.media {
+		if _, err := os.Lstat(fileFor(o.Out, p)); errors.Is(err, fs.ErrNotExist) {
+			media = append(media, p)
 		}
-		_, _, n, ok, err := bakeOne(ctx, o.Handler, o.Out, p)
+	}
+	slices.Sort(media)
+	if err := b.pool(ctx, media, b.mediaFile); err != nil {
+		return b.res, err
+	}
+	if err := man.commit(); err != nil {
+		return b.res, err
+	}
+	return b.res, nil
+}
+
+// unique drops repeated paths, keeping the first of each: a path is
+// rendered once and named once in the manifest.
+func unique(paths []string) []string {
+	seen := make(map[string]bool, len(paths))
+	out := paths[:0:0]
+	for _, p := range paths {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// since reads the previous manifest and returns the paths to render: pages
+// whose tags a change after its position touches, and pages it does not
+// have. The others keep their entries; the files of pages no longer
+// public are removed. Without a manifest everything is to do.
+func (b *baker) since(ctx context.Context, paths []string) ([]string, error) {
+	old, err := openManifest(b.o.Out)
+	if err != nil || old == nil {
+		return paths, err
+	}
+	defer old.close()
+	stale, err := staleTags(ctx, b.o.Store, old.seq)
+	if err != nil {
+		return nil, err
+	}
+	public := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		public[p] = true
+	}
+	known := make(map[string]bool, len(paths))
+	var todo, gone []string
+	err = old.pages(func(p string, tags []string) error {
+		if known[p] {
+			return nil
+		}
+		known[p] = true
+		switch {
+		case !public[p]:
+			gone = append(gone, p)
+		case slices.ContainsFunc(tags, func(t string) bool { return stale[t] }):
+			todo = append(todo, p)
+		default:
+			return b.man.add(p, tags)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// No longer public (killed, moved): their files go, once the whole
+	// manifest has been read and found sound.
+	for _, p := range gone {
+		removed, err := removeFile(fileFor(b.o.Out, p))
 		if err != nil {
-			return res, fmt.Errorf("bake: %w", err)
+			return nil, fmt.Errorf("bake: remove %s: %w", p, err)
 		}
-		if ok {
-			res.Media++
-			res.Bytes += n
+		if removed {
+			b.res.Removed++
 		}
 	}
-	if err := writeManifest(o.Out, next); err != nil {
-		return res, err
+	for _, p := range paths {
+		if !known[p] {
+			todo = append(todo, p)
+		}
 	}
-	return res, nil
+	return todo, nil
 }
 
-// mediaRef finds the photo renditions and voice-overs a page refers to
-// (src, srcset and href values under /media/ and /audio/), without their
-// query strings.
-var mediaRef = regexp.MustCompile(`/(?:media|audio)/[^"'\s,?<>]+`)
-
-// bakeOne renders one path and writes it if it answered 200, returning the
-// page's tags, the media it refers to and the bytes written.
-func bakeOne(ctx context.Context, h http.Handler, out, p string) (tags, refs []string, n int64, ok bool, err error) {
-	// The path may hold Unicode slugs: build the request from a URL value
-	// rather than parse a request line.
-	u := &url.URL{Path: p}
-	rctx, deps := render.WithDeps(ctx)
-	req := httptest.NewRequestWithContext(rctx, http.MethodGet, "/", nil)
-	req.URL, req.RequestURI = u, u.EscapedPath()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		return nil, nil, 0, false, nil
+// staleTags gathers the tags that the changes after seq touch. A story
+// changed many times needs its tags once per version and kind.
+func staleTags(ctx context.Context, st store.Store, seq int64) (map[string]bool, error) {
+	type key struct {
+		kind          story.ChangeKind
+		story, family int64
+		version       int
 	}
-	body := rec.Body.Bytes()
-	if err := writeFile(fileFor(out, p), body); err != nil {
-		return nil, nil, 0, false, fmt.Errorf("write %s: %w", p, err)
-	}
-	tags, _ = pagecache.Tags(p, "")
-	tags = append(tags, deps.Tags()...)
-	slices.Sort(tags)
-	if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
-		for _, m := range mediaRef.FindAll(body, -1) {
-			refs = append(refs, string(m))
-		}
-	}
-	return slices.Compact(tags), refs, int64(len(body)), true, nil
-}
-
-// changedPaths is what a bake since m must write: pages whose tags a
-// change after m.Seq touches, and pages m does not have.
-func changedPaths(ctx context.Context, st store.Store, m *manifest, paths []string) ([]string, error) {
 	stale := map[string]bool{}
-	for after := m.Seq; ; {
+	seen := map[key]bool{}
+	for after := seq; ; {
 		chs, err := st.Changes(ctx, after, 1000)
 		if err != nil {
 			return nil, fmt.Errorf("bake: %w", err)
 		}
 		if len(chs) == 0 {
-			break
+			return stale, nil
 		}
 		for _, ch := range chs {
+			k := key{ch.Kind, ch.StoryID, ch.FamilyID, ch.Version}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 			tags, err := pagecache.ChangeTags(ctx, st, ch)
 			if err != nil {
 				return nil, fmt.Errorf("bake: %w", err)
@@ -257,26 +248,230 @@ func changedPaths(ctx context.Context, st store.Store, m *manifest, paths []stri
 		}
 		after = chs[len(chs)-1].Seq
 	}
-	var todo []string
-	for _, p := range paths {
-		tags, known := m.Pages[p]
-		if !known {
-			todo = append(todo, p)
-			continue
-		}
-		for _, t := range tags {
-			if stale[t] {
-				todo = append(todo, p)
-				break
+}
+
+// pool runs do for every path on o.Workers goroutines. The first error
+// stops it: no path is started after it, the renders under way are
+// cancelled, and it is the error returned.
+func (b *baker) pool(ctx context.Context, paths []string, do func(ctx context.Context, p string) error) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range min(b.o.Workers, len(paths)) {
+		wg.Go(func() {
+			for p := range jobs {
+				if err := do(ctx, p); err != nil {
+					cancel(err)
+				}
 			}
+		})
+	}
+feed:
+	for _, p := range paths {
+		select {
+		case jobs <- p:
+		case <-ctx.Done():
+			break feed
 		}
 	}
-	return todo, nil
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("bake: %w", err)
+	}
+	return nil
+}
+
+// page renders one page and writes it, with its manifest entry. A page
+// that answers 404 or 410 is not public at the moment (an empty news
+// sitemap): any file of it from an earlier bake goes. Any other answer
+// but 200 is an error, since a site missing a page it lists is not the
+// site serve answers.
+func (b *baker) page(ctx context.Context, p string) error {
+	rctx, deps := render.WithDeps(ctx)
+	status, ctype, body, err := get(rctx, b.o.Handler, p)
+	if err != nil {
+		return err
+	}
+	defer putBuffer(body)
+	if err := ctx.Err(); err != nil {
+		return err // a render cut short is no page
+	}
+	var refs []string
+	switch status {
+	case http.StatusOK:
+		if err := b.write(fileFor(b.o.Out, p), body.Bytes()); err != nil {
+			return fmt.Errorf("write %s: %w", p, err)
+		}
+		if strings.HasPrefix(ctype, "text/html") {
+			refs = mediaRefs(body.Bytes())
+		}
+	case http.StatusNotFound, http.StatusGone:
+		removed, err := removeFile(fileFor(b.o.Out, p))
+		if err != nil {
+			return fmt.Errorf("remove %s: %w", p, err)
+		}
+		b.mu.Lock()
+		b.res.Skipped++
+		if removed {
+			b.res.Removed++
+		}
+		b.progress()
+		b.mu.Unlock()
+		return nil
+	default:
+		return fmt.Errorf("GET %s answered %d %s", p, status, http.StatusText(status))
+	}
+	tags, _ := pagecache.Tags(p, "")
+	tags = append(tags, deps.Tags()...)
+	slices.Sort(tags)
+	tags = slices.Compact(tags)
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.man.add(p, tags); err != nil {
+		return err
+	}
+	b.res.Written++
+	b.res.Bytes += int64(body.Len())
+	for _, r := range refs {
+		b.media[r] = true
+	}
+	b.progress()
+	return nil
+}
+
+// progress reports one more page done; b.mu is held.
+func (b *baker) progress() {
+	b.done++
+	if b.o.Progress != nil {
+		b.o.Progress(b.done, b.total)
+	}
+}
+
+// mediaFile writes one photo rendition or voice-over a page refers to.
+// One that is gone (a page may name a file the desk has since replaced)
+// is left out, as serve would answer 404 for it.
+func (b *baker) mediaFile(ctx context.Context, p string) error {
+	status, _, body, err := get(ctx, b.o.Handler, p)
+	if err != nil {
+		return err
+	}
+	defer putBuffer(body)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	switch status {
+	case http.StatusOK:
+	case http.StatusNotFound, http.StatusGone:
+		return nil
+	default:
+		return fmt.Errorf("GET %s answered %d %s", p, status, http.StatusText(status))
+	}
+	if err := b.write(fileFor(b.o.Out, p), body.Bytes()); err != nil {
+		return fmt.Errorf("write %s: %w", p, err)
+	}
+	b.mu.Lock()
+	b.res.Media++
+	b.res.Bytes += int64(body.Len())
+	b.mu.Unlock()
+	return nil
+}
+
+// get asks the handler for one path, as a reader's GET would, and returns
+// the status, content type and body. A panic that escapes the handler is
+// an error naming the path, not the end of the bake.
+func get(ctx context.Context, h http.Handler, p string) (status int, ctype string, body *bytes.Buffer, err error) {
+	// The path may hold Unicode slugs: build the request from a URL value
+	// rather than parse a request line.
+	u := &url.URL{Path: p}
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+	req.URL, req.RequestURI = u, u.EscapedPath()
+	w := &recorder{header: http.Header{}, body: getBuffer()}
+	defer func() {
+		if r := recover(); r != nil {
+			putBuffer(w.body)
+			err = fmt.Errorf("GET %s: panic: %v", p, r)
+		}
+	}()
+	h.ServeHTTP(w, req)
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.status, w.header.Get("Content-Type"), w.body, nil
+}
+
+// recorder is the least http.ResponseWriter a bake needs: the status, the
+// headers and the body, in a buffer reused from page to page.
+type recorder struct {
+	header http.Header
+	status int
+	body   *bytes.Buffer
+}
+
+func (w *recorder) Header() http.Header { return w.header }
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+
+// Buffers are reused: a page is some tens of kilobytes, and a bake renders
+// a hundred thousand of them.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 4<<20 { // a voice-over; not worth keeping
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
+}
+
+// mediaRefs finds the photo renditions and voice-overs a page refers to
+// (src, srcset and href values under /media/ and /audio/), without their
+// query strings. A scan rather than a regular expression: it runs over
+// every page of the bake.
+func mediaRefs(page []byte) []string {
+	var refs []string
+	for _, prefix := range [][]byte{[]byte("/media/"), []byte("/audio/")} {
+		for rest := page; ; {
+			i := bytes.Index(rest, prefix)
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			end := len(prefix)
+			for end < len(rest) && !strings.ContainsRune("\"'?,<> \t\r\n\f", rune(rest[end])) {
+				end++
+			}
+			if end > len(prefix) {
+				refs = append(refs, string(rest[:end]))
+			}
+			rest = rest[end:]
+		}
+	}
+	return refs
 }
 
 // fileFor maps a URL path to its file: a path ending in "/" is a folder
 // with index.html; any other is a file of that name (story pages have no
-// extension: serve them as text/html, see README).
+// extension: serve them as text/html, see README). The path is cleaned
+// first, so no path leads outside the folder.
 func fileFor(out, p string) string {
 	clean := path.Clean("/" + p)
 	if strings.HasSuffix(p, "/") {
@@ -285,57 +480,91 @@ func fileFor(out, p string) string {
 	return filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(clean, "/")))
 }
 
-// writeFile writes atomically, so a server reading the folder during a bake
-// never sends half a page; unchanged files are left alone, so their times
-// (and a sync to an object store) stay as they were.
-func writeFile(name string, body []byte) error {
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, body) {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".bake-*")
+// write writes a file atomically, so a server reading the folder during a
+// bake never sends half a page, and a failed write leaves no file under
+// the page's name; an unchanged file is left alone, so its time (and a
+// sync to an object store) stays as it was.
+func (b *baker) write(name string, body []byte) error {
+	dir := filepath.Dir(name)
+	fresh, err := b.folder(dir)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(body); err != nil {
-		f.Close()
+	// In a folder this bake made there is nothing to compare with.
+	if !fresh {
+		if same, err := sameContent(name, body); err != nil || same {
+			return err
+		}
+	}
+	f, err := os.CreateTemp(dir, ".bake-*")
+	if err != nil {
 		return err
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
+	_, err = f.Write(body)
+	if err == nil {
+		// CreateTemp makes files only their owner reads; a web server
+		// usually runs as another user.
+		err = f.Chmod(0o644)
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return os.Rename(f.Name(), name)
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
-func readManifest(out string) (*manifest, error) {
-	b, err := os.ReadFile(filepath.Join(out, ManifestName))
+// folder makes dir once per bake, and says whether this bake made it.
+func (b *baker) folder(dir string) (fresh bool, err error) {
+	v, _ := b.dirs.LoadOrStore(dir, &folder{})
+	d := v.(*folder)
+	d.once.Do(func() {
+		_, err := os.Stat(dir)
+		d.fresh = errors.Is(err, fs.ErrNotExist)
+		d.err = os.MkdirAll(dir, 0o755)
+	})
+	return d.fresh, d.err
+}
+
+type folder struct {
+	once  sync.Once
+	fresh bool // made by this bake
+	err   error
+}
+
+// sameContent says whether name holds body already. The size is compared
+// first, so that a changed page is seldom read.
+func sameContent(name string, body []byte) (bool, error) {
+	f, err := os.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bake: manifest: %w", err)
+		return false, err
 	}
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Pages == nil {
-		return nil, fmt.Errorf("bake: manifest %s is damaged (delete it to bake everything): %v", ManifestName, err)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(body)) {
+		return false, err
 	}
-	return &m, nil
+	old := getBuffer()
+	defer putBuffer(old)
+	old.Grow(len(body) + bytes.MinRead)
+	if _, err := old.ReadFrom(io.LimitReader(f, int64(len(body))+1)); err != nil {
+		return false, err
+	}
+	return bytes.Equal(old.Bytes(), body), nil
 }
 
-func writeManifest(out string, m *manifest) error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("bake: manifest: %w", err)
+// removeFile removes a file, saying whether there was one.
+func removeFile(name string) (bool, error) {
+	err := os.Remove(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
-	if err := writeFile(filepath.Join(out, ManifestName), b); err != nil {
-		return fmt.Errorf("bake: manifest: %w", err)
-	}
-	return nil
+	return err == nil, err
 }

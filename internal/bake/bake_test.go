@@ -3,6 +3,7 @@ package bake_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
 	"io"
@@ -10,7 +11,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,14 +91,17 @@ func (e *env) served(t *testing.T, p string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-// file reads what the bake wrote for a path.
-func (e *env) file(p string) ([]byte, error) {
+// name is the file the bake writes for a path.
+func (e *env) name(p string) string {
 	name := strings.TrimPrefix(p, "/")
 	if strings.HasSuffix(p, "/") {
 		name += "index.html"
 	}
-	return os.ReadFile(filepath.Join(e.out, filepath.FromSlash(name)))
+	return filepath.Join(e.out, filepath.FromSlash(name))
 }
+
+// file reads what the bake wrote for a path.
+func (e *env) file(p string) ([]byte, error) { return os.ReadFile(e.name(p)) }
 
 // checkIdentical compares every baked path with what the server answers.
 func (e *env) checkIdentical(t *testing.T) int {
@@ -266,5 +272,268 @@ func TestBakeWritesPhotos(t *testing.T) {
 	})
 	if found != res.Media {
 		t.Errorf("%d files under media/, result says %d", found, res.Media)
+	}
+}
+
+// tree reads every file under dir, by its slash path relative to dir.
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// manifestOf reads a manifest as a value, whatever the order of its pages.
+func manifestOf(t *testing.T, b []byte) (seq int64, pages map[string][]string) {
+	t.Helper()
+	var m struct {
+		Seq   int64               `json:"seq"`
+		Pages map[string][]string `json:"pages"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	return m.Seq, m.Pages
+}
+
+// TestBakeParallelSameTree: many workers write exactly the tree one worker
+// writes, file for file and byte for byte, and a manifest with the same
+// position and the same tags for every page; every page's tags name at
+// least the page itself.
+func TestBakeParallelSameTree(t *testing.T) {
+	e := newEnv(t)
+	one, many := t.TempDir(), t.TempDir()
+	for _, run := range []struct {
+		out     string
+		workers int
+	}{{one, 1}, {many, 8}} {
+		if _, err := bake.Bake(t.Context(), bake.Options{Handler: e.site.Handler(), Store: e.db, Paths: e.site.PublicPaths,
+			Out: run.out, Workers: run.workers}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := tree(t, one), tree(t, many)
+	if len(a) < 100 || len(a) != len(b) {
+		t.Fatalf("one worker wrote %d files, eight wrote %d", len(a), len(b))
+	}
+	for name, want := range a {
+		if name == bake.ManifestName {
+			continue
+		}
+		if got, ok := b[name]; !ok || !bytes.Equal(got, want) {
+			t.Errorf("%s: written by one worker (%d bytes), not the same from eight (%v, %d bytes)", name, len(want), ok, len(got))
+		}
+	}
+	seqA, pagesA := manifestOf(t, a[bake.ManifestName])
+	seqB, pagesB := manifestOf(t, b[bake.ManifestName])
+	if seqA != seqB || seqA == 0 || len(pagesA) != len(pagesB) || len(pagesA) < 100 {
+		t.Fatalf("manifests: seq %d and %d, %d and %d pages", seqA, seqB, len(pagesA), len(pagesB))
+	}
+	for p, tags := range pagesA {
+		if !slices.Equal(tags, pagesB[p]) {
+			t.Errorf("%s: tags %v with one worker, %v with eight", p, tags, pagesB[p])
+		}
+	}
+	for _, p := range []string{"/fr/", "/feeds/ar.rss", "/sitemap.xml"} {
+		if len(pagesA[p]) == 0 {
+			t.Errorf("%s: no tags in the manifest", p)
+		}
+	}
+	for p, tags := range pagesA {
+		if strings.Count(p, "/") == 3 && !strings.HasSuffix(p, "/") && !strings.Contains(p, ".") && !slices.ContainsFunc(tags, func(t string) bool { return strings.HasPrefix(t, "story:") }) {
+			t.Errorf("story page %s: tags %v name no story", p, tags)
+		}
+	}
+}
+
+// failing answers like h, except for the paths in fail: a 500 after half a
+// page, or a panic.
+func failing(h http.Handler, fail map[string]string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch fail[r.URL.Path] {
+		case "500":
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte("<!doctype html><p>half a pa"))
+			return
+		case "panic":
+			panic("template exploded")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// leftovers lists files under dir that a bake writes only for a moment.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var found []string
+	for name := range tree(t, dir) {
+		if strings.HasPrefix(path.Base(name), ".bake-") || strings.HasPrefix(path.Base(name), ".qasid-bake-") {
+			found = append(found, name)
+		}
+	}
+	return found
+}
+
+// TestBakeFailingPage: a page that fails (an error status, a panic, a
+// file that cannot be written) fails the bake with an error naming it; no
+// file stands under its name, no temporary file is left, and the manifest
+// is the previous one, so the next bake since it does the work again.
+func TestBakeFailingPage(t *testing.T) {
+	e := newEnv(t)
+	list, err := e.db.PublishedStories(t.Context(), store.ListQuery{Lang: "ur", Limit: 2})
+	if err != nil || len(list) < 2 {
+		t.Fatal("want two Urdu stories", err)
+	}
+	broken, panicky := render.StoryPath(list[0]), render.StoryPath(list[1])
+
+	for _, c := range []struct {
+		name, mode, path string
+		want             []string
+	}{
+		{"error status", "500", broken, []string{broken, "500"}},
+		{"panic", "panic", panicky, []string{panicky, "panic", "template exploded"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			_, err := bake.Bake(t.Context(), bake.Options{Handler: failing(e.site.Handler(), map[string]string{c.path: c.mode}),
+				Store: e.db, Paths: e.site.PublicPaths, Out: out})
+			for _, w := range c.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("error %v; want it to say %q", err, w)
+				}
+			}
+			e := &env{out: out}
+			if _, err := e.file(c.path); !os.IsNotExist(err) {
+				t.Errorf("%s was written: %v", c.path, err)
+			}
+			if _, err := os.Stat(filepath.Join(out, bake.ManifestName)); !os.IsNotExist(err) {
+				t.Errorf("a failed first bake left a manifest: %v", err)
+			}
+			if l := leftovers(t, out); len(l) > 0 {
+				t.Errorf("temporary files left: %v", l)
+			}
+		})
+	}
+
+	t.Run("after a good bake", func(t *testing.T) {
+		e.bake(t, false)
+		manifest, err := os.ReadFile(filepath.Join(e.out, bake.ManifestName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := e.db.Story(t.Context(), list[0].ID)
+		st.Headline = "تصحیح: " + st.Headline
+		if err := e.db.UpdateStory(t.Context(), &st); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.PublishStory(t.Context(), st.ID, store.Publish{At: time.Now(), CorrectionNote: "سرخی درست کی گئی۔"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = bake.Bake(t.Context(), bake.Options{Handler: failing(e.site.Handler(), map[string]string{broken: "500"}),
+			Store: e.db, Paths: e.site.PublicPaths, Out: e.out, Since: true})
+		if err == nil || !strings.Contains(err.Error(), broken) {
+			t.Fatalf("bake since with a failing page: %v", err)
+		}
+		if now, _ := os.ReadFile(filepath.Join(e.out, bake.ManifestName)); !bytes.Equal(now, manifest) {
+			t.Error("a failed bake replaced the manifest")
+		}
+		if page, _ := e.file(broken); strings.Contains(string(page), "تصحیح") || !strings.Contains(string(page), "<html") {
+			t.Error("the failing page's file is not the previous whole page")
+		}
+		if l := leftovers(t, e.out); len(l) > 0 {
+			t.Errorf("temporary files left: %v", l)
+		}
+		// The next bake since the same manifest does the work.
+		if res := e.bake(t, true); res.Written == 0 {
+			t.Error("the bake after the failure wrote nothing")
+		}
+		if page, _ := e.file(broken); !strings.Contains(string(page), "تصحیح") {
+			t.Error("the corrected page was not written by the next bake")
+		}
+		e.checkIdentical(t)
+	})
+
+	t.Run("file not writable", func(t *testing.T) {
+		out := t.TempDir()
+		// A folder where the file should be: the rename cannot replace it.
+		if err := os.MkdirAll(filepath.Join(out, "robots.txt", "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, err := bake.Bake(t.Context(), bake.Options{Handler: e.site.Handler(), Store: e.db, Paths: e.site.PublicPaths, Out: out})
+		if err == nil || !strings.Contains(err.Error(), "write /robots.txt") {
+			t.Errorf("error %v; want it to name /robots.txt", err)
+		}
+		if l := leftovers(t, out); len(l) > 0 {
+			t.Errorf("temporary files left: %v", l)
+		}
+	})
+}
+
+// TestBakeDamagedManifestRemovesNothing: a manifest damaged after an
+// entry for a page that is no longer public fails the bake before that
+// page's file is removed.
+func TestBakeDamagedManifestRemovesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.bake(t, false)
+	keep := filepath.Join(e.out, "en", "world", "old-story")
+	os.MkdirAll(filepath.Dir(keep), 0o755)
+	os.WriteFile(keep, []byte("<html>"), 0o644)
+	os.WriteFile(filepath.Join(e.out, bake.ManifestName), []byte(`{"seq":1,"pages":{"/en/world/old-story":["story:1"],"/en/":[`), 0o644)
+	_, err := bake.Bake(t.Context(), bake.Options{Handler: e.site.Handler(), Store: e.db, Paths: e.site.PublicPaths, Out: e.out, Since: true})
+	if err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("truncated manifest: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("a damaged manifest removed a file: %v", err)
+	}
+}
+
+// TestBakeKeepsUnchangedFiles: a full bake over an earlier one leaves the
+// files that did not change alone (their times too, for a sync to an
+// object store), and rewrites a file that differs, even by one byte of the
+// same length.
+func TestBakeKeepsUnchangedFiles(t *testing.T) {
+	e := newEnv(t)
+	e.bake(t, false)
+	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	for name := range tree(t, e.out) {
+		os.Chtimes(filepath.Join(e.out, filepath.FromSlash(name)), old, old)
+	}
+	sameSize, shorter := "/fr/", "/feeds/ar.rss"
+	for _, p := range []string{sameSize, shorter} {
+		b, err := e.file(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == sameSize {
+			b[len(b)/2] ^= 1
+		} else {
+			b = b[:len(b)/2]
+		}
+		os.WriteFile(e.name(p), b, 0o644)
+	}
+	e.bake(t, false)
+	e.checkIdentical(t)
+	for name := range tree(t, e.out) {
+		full := filepath.Join(e.out, filepath.FromSlash(name))
+		fi, err := os.Stat(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rewritten := full == e.name(sameSize) || full == e.name(shorter) || name == bake.ManifestName
+		if moved := !fi.ModTime().Equal(old); moved != rewritten {
+			t.Errorf("%s: time changed %v, want %v", name, moved, rewritten)
+		}
 	}
 }
