@@ -28,7 +28,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/qasid/qasid/internal/audit"
 	"github.com/qasid/qasid/internal/auth"
@@ -58,9 +57,12 @@ const (
 // How much of a story the similarity query reads: its headline, summary
 // and the start of its body, which in news writing carries the story. The
 // source is cut before parsing so that a long body costs no more than a
-// short one.
+// short one: after bodySourceRunes characters (a third more than are kept,
+// for the markup that parsing removes) or bodySourceBytes bytes, whichever
+// comes first.
 const (
 	bodySourceBytes = 4 << 10 // some 4000 letters of English, 2000 of Urdu, 1300 of Chinese
+	bodySourceRunes = 2000
 	bodyTextRunes   = 1500
 )
 
@@ -116,16 +118,15 @@ func (s *Service) For(ctx context.Context, st story.Story, now time.Time) ([]sto
 		}
 	}
 	out := make([]story.Story, 0, Limit)
-	for _, id := range pins {
-		if len(out) == Limit {
-			break
-		}
-		o, ok, err := s.public(ctx, id, st.Lang, now)
+	if len(pins) > 0 {
+		byID, err := s.st.PublicStoriesByID(ctx, pins, now)
 		if err != nil {
 			return nil, fmt.Errorf("related: story %d: %w", st.ID, err)
 		}
-		if ok {
-			out = append(out, o)
+		for _, id := range pins {
+			if o, ok := byID[id]; ok && o.Lang == st.Lang && len(out) < Limit {
+				out = append(out, o)
+			}
 		}
 	}
 	if s.ix == nil || len(out) == Limit {
@@ -148,6 +149,10 @@ func (s *Service) For(ctx context.Context, st story.Story, now time.Time) ([]sto
 	}
 	return append(out, more...), nil
 }
+
+// alsoToken starts every Also Read token ("[[also:12]]"): a body without
+// it has none.
+const alsoToken = "[[also:"
 
 // storeError marks a store failure inside similar, which For must not
 // mistake for an index failure.
@@ -180,25 +185,34 @@ func (s *Service) similar(ctx context.Context, st story.Story, seen, linked map[
 		if err != nil {
 			return nil, err
 		}
+		var ids []int64
 		for _, h := range hits {
 			if seen[h.StoryID] {
 				continue
 			}
 			seen[h.StoryID] = true
 			exclude = append(exclude, h.StoryID)
-			if h.Lang != st.Lang || linked[h.FamilyID] {
-				continue
+			if h.Lang == st.Lang {
+				ids = append(ids, h.StoryID)
 			}
-			o, ok, err := s.public(ctx, h.StoryID, st.Lang, now)
+		}
+		// The stories as readers see them now, as many at a time as are
+		// still wanted: usually one query, and no story read in vain.
+		for len(ids) > 0 && len(out) < want {
+			batch := ids[:min(len(ids), want-len(out))]
+			ids = ids[len(batch):]
+			byID, err := s.st.PublicStoriesByID(ctx, batch, now)
 			if err != nil {
 				return nil, storeError{err}
 			}
-			if ok && !linked[o.FamilyID] {
-				out = append(out, o)
-				if len(out) == want {
-					return out, nil
+			for _, id := range batch {
+				if o, ok := byID[id]; ok && o.Lang == st.Lang && !linked[o.FamilyID] {
+					out = append(out, o)
 				}
 			}
+		}
+		if len(out) == want {
+			return out, nil
 		}
 		if len(hits) < ask {
 			break // the index has nothing more to give
@@ -212,6 +226,9 @@ func (s *Service) similar(ctx context.Context, st story.Story, seen, linked map[
 // but each output shows the member in its own language, so the family is
 // what the page already links.
 func (s *Service) linkedFamilies(ctx context.Context, body string, seen map[int64]bool) (map[int64]bool, error) {
+	if !strings.Contains(body, alsoToken) {
+		return nil, nil // spare the parse: most bodies link nothing
+	}
 	refs := story.AlsoRefs(body)
 	if len(refs) == 0 {
 		return nil, nil
@@ -230,31 +247,17 @@ func (s *Service) linkedFamilies(ctx context.Context, body string, seen map[int6
 	return fams, nil
 }
 
-// public loads a story as readers see it at now; ok is false when they
-// cannot (a draft, killed, under embargo, gone) or when it is in another
-// language than code.
-func (s *Service) public(ctx context.Context, id int64, code string, now time.Time) (story.Story, bool, error) {
-	o, err := s.st.PublicStory(ctx, id, now)
-	if errors.Is(err, store.ErrNotFound) {
-		return story.Story{}, false, nil
-	}
-	if err != nil {
-		return story.Story{}, false, err
-	}
-	return o, o.Lang == code, nil
-}
-
 // queryText is what the index compares: headline, summary and the start of
 // the body as plain text.
 func queryText(st story.Story) string {
 	src := st.Body
-	if len(src) > bodySourceBytes {
-		cut := bodySourceBytes
-		for cut > 0 && !utf8.RuneStart(src[cut]) {
-			cut-- // do not cut a character in two
-		}
-		if i := strings.LastIndexByte(src[:cut], '\n'); i > 0 {
-			cut = i // nor a line, which may hold a token
+	if cut := sourceCut(src); cut < len(src) {
+		// Cut between words or after a sentence (Chinese and Urdu put no
+		// space between sentences), which never splits a token
+		// ([[also:12]] has neither); a cut through other markup leaves
+		// only punctuation behind, which analysis drops.
+		if i := strings.LastIndexAny(src[:cut], " \t\n\u3002\u06d4"); i > 0 {
+			cut = i
 		}
 		src = src[:cut]
 	}
@@ -263,6 +266,20 @@ func queryText(st story.Story) string {
 		body = body[:bodyTextRunes]
 	}
 	return strings.Join([]string{st.Headline, st.Summary, string(body)}, "\n\n")
+}
+
+// sourceCut is where the part of a body that queryText parses ends: after
+// bodySourceRunes characters or about bodySourceBytes bytes, whichever
+// comes first, never inside a character.
+func sourceCut(src string) int {
+	n := 0
+	for i := range src {
+		if n == bodySourceRunes || i >= bodySourceBytes {
+			return i
+		}
+		n++
+	}
+	return len(src)
 }
 
 // Choices are a story's pins and exclusions as the desk shows them: the

@@ -29,6 +29,36 @@ func TestQueryText(t *testing.T) {
 	if n := utf8.RuneCountInString(got); n > bodyTextRunes+10 {
 		t.Errorf("query text of a long body has %d characters", n)
 	}
+	// The parsed part is cut by characters for alphabets and by bytes for
+	// scripts of wide characters, and is long enough for the text kept.
+	for _, c := range []struct {
+		para     string
+		min, max int // characters of the body in the query text
+	}{
+		{"The glacier melts faster every summer, say the scientists.\n\n", bodyTextRunes, bodyTextRunes},
+		{"冰川每年夏天融化得更快，科学家们说。\n\n", 1300, bodyTextRunes},
+	} {
+		got := queryText(story.Story{Body: strings.Repeat(c.para, 500)})
+		if n := utf8.RuneCountInString(strings.TrimLeft(got, "\n")); n < c.min || n > c.max {
+			t.Errorf("body of %q: %d characters in the query text, want %d to %d", c.para, n, c.min, c.max)
+		}
+	}
+}
+
+func TestSourceCut(t *testing.T) {
+	for _, src := range []string{"", "short", strings.Repeat("a", 5000), strings.Repeat("é", 3000), strings.Repeat("冰", 3000),
+		strings.Repeat("a", bodySourceBytes-1) + "冰冰", "\xff\xfe" + strings.Repeat("\xff", 5000)} {
+		cut := sourceCut(src)
+		if cut > len(src) || (cut < len(src) && !utf8.RuneStart(src[cut])) {
+			t.Errorf("cut %d of %d bytes inside a character", cut, len(src))
+		}
+		if n := utf8.RuneCountInString(src[:cut]); cut < len(src) && n != bodySourceRunes && cut < bodySourceBytes {
+			t.Errorf("cut after %d characters and %d bytes, before either bound", n, cut)
+		}
+		if cut > bodySourceBytes+utf8.UTFMax || utf8.RuneCountInString(src[:cut]) > bodySourceRunes {
+			t.Errorf("cut %d bytes, %d characters: past the bounds", cut, utf8.RuneCountInString(src[:cut]))
+		}
+	}
 }
 
 func FuzzQueryText(f *testing.F) {

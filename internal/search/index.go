@@ -45,6 +45,9 @@ type Index struct {
 	// applyMu makes Apply calls take turns, so that the position written by
 	// one never overtakes the documents of another.
 	applyMu sync.Mutex
+
+	// df keeps terms' document frequencies between related searches (df.go).
+	df dfCache
 }
 
 // Open opens or creates the index in dir. An index written with another

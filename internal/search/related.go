@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -24,7 +23,9 @@ const (
 
 // Related finds public stories like one story, in its language, best
 // first and newest first among equals; never the story itself or one in
-// r.Exclude.
+// r.Exclude. Its hits carry the story's id, language and score: the caller
+// loads the stories it shows (see related_score.go for why the search
+// reads no more).
 func (ix *Index) Related(ctx context.Context, r RelatedRequest) ([]Hit, error) {
 	if !knownLang(r.Lang) {
 		return nil, fmt.Errorf("search: related: no analyser for language %q", r.Lang)
@@ -40,70 +41,6 @@ func (ix *Index) Related(ctx context.Context, r RelatedRequest) ([]Hit, error) {
 	if ix.idx == nil {
 		return nil, ErrClosed
 	}
-
-	var should []query.Query
-	seenTag := map[string]bool{}
-	for _, tag := range r.Tags {
-		for _, t := range ix.as.tokens(analyzerTag, tag) {
-			term := string(t.Term)
-			if seenTag[term] {
-				continue
-			}
-			seenTag[term] = true
-			tq := termQuery(fieldTags, term)
-			tq.SetBoost(boostTag)
-			should = append(should, tq)
-		}
-	}
-	like, err := ix.likeThis(ctx, r.Lang, r.Text)
-	if err != nil {
-		return nil, err
-	}
-	should = append(should, like...)
-	if len(should) == 0 {
-		return []Hit{}, nil
-	}
-
-	ids := []string{docID(r.StoryID, false), docID(r.StoryID, true)}
-	for _, id := range r.Exclude {
-		ids = append(ids, docID(id, false), docID(id, true))
-	}
-	b := query.NewBooleanQuery(nil, should, []query.Query{query.NewDocIDQuery(ids)})
-	b.SetMinShould(1)
-	b.AddFilter(conjunction([]query.Query{termQuery(fieldVis, visPublic), termQuery(fieldLang, r.Lang)}))
-
-	req := bleve.NewSearchRequestOptions(tiesEqual(b), limit, 0, false)
-	req.SortBy([]string{"-_score", "-" + fieldTime})
-	req.Fields = []string{fieldLang, fieldSection, fieldTime, fieldFamily, headlineField(r.Lang)}
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: related: %w", err)
-	}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, dm := range res.Hits {
-		if h, ok := hitFrom(dm); ok {
-			hits = append(hits, h)
-		}
-	}
-	return hits, nil
-}
-
-// likeThis picks the terms of text that best tell its subject apart: those
-// frequent in the text and rare in the language's stories (tf·idf), and
-// returns one weighted term query for each, in headline and text. The
-// caller holds ix.mu.
-func (ix *Index) likeThis(ctx context.Context, lang, text string) ([]query.Query, error) {
-	toks := ix.as.tokens(analyzerName(lang), text)
-	if len(toks) == 0 {
-		return nil, nil
-	}
-	tf := map[string]int{}
-	stop := ix.as.stop[lang]
-	for _, t := range toks {
-		if !stop[string(t.Term)] {
-			tf[string(t.Term)]++
-		}
-	}
 	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("search: related: %w", err)
@@ -113,32 +50,132 @@ func (ix *Index) likeThis(ctx context.Context, lang, text string) ([]query.Query
 		return nil, fmt.Errorf("search: related: %w", err)
 	}
 	defer rd.Close()
-	n, err := rd.DocCount()
+	docs, err := rd.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("search: related: %w", err)
+	}
+
+	var clauses []relatedClause
+	seenTag := map[string]bool{}
+	for _, tag := range r.Tags {
+		for _, t := range ix.as.tokens(analyzerTag, tag) {
+			term := string(t.Term)
+			if seenTag[term] {
+				continue
+			}
+			seenTag[term] = true
+			clauses = append(clauses, relatedClause{field: fieldTags, term: term, boost: boostTag})
+		}
+	}
+	like, err := ix.likeThis(ctx, rd, docs, r.Lang, r.Text)
+	if err != nil {
+		return nil, err
+	}
+	clauses = append(clauses, like...)
+	if len(clauses) == 0 {
+		return []Hit{}, nil
+	}
+
+	skip := map[uint64]bool{}
+	for _, id := range append([]int64{r.StoryID}, r.Exclude...) {
+		for _, working := range []bool{false, true} {
+			in, err := rd.InternalID(docID(id, working))
+			if err != nil {
+				return nil, fmt.Errorf("search: related: %w", err)
+			}
+			if len(in) == 0 {
+				continue // no such document
+			}
+			n, err := internalNumber(in)
+			if err != nil {
+				return nil, err
+			}
+			skip[n] = true
+		}
+	}
+	cands, err := scoreClauses(ctx, rd, docs, clauses, skip)
+	if err != nil {
+		return nil, err
+	}
+	best, err := bestCandidates(ctx, rd, cands, r.Lang, limit)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, 0, len(best))
+	for _, c := range best {
+		h, ok, err := relatedHit(rd, c, r.Lang)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits, nil
+}
+
+// relatedHit names the story of a candidate.
+func relatedHit(rd index.IndexReader, c candidate, lang string) (Hit, bool, error) {
+	ext, err := rd.ExternalID(internalKey(c.id))
+	if err != nil {
+		return Hit{}, false, fmt.Errorf("search: related: %w", err)
+	}
+	id, working, ok := parseDocID(ext)
+	if !ok {
+		return Hit{}, false, nil
+	}
+	return Hit{StoryID: id, Working: working, Lang: lang, Score: c.score}, true, nil
+}
+
+// roundedScore is a score without its floating-point noise, as tiesEqual
+// makes it: sums of the same parts in another order differ in the last
+// places, and stories that match equally well must compare equal.
+func roundedScore(s float64) float64 {
+	return math.Round(s*1e9) / 1e9
+}
+
+// likeThis picks the terms of text that best tell its subject apart: those
+// frequent in the text and rare in the language's stories (tf·idf), and
+// returns one weighted clause for each, in headline and text. docs is
+// rd's document count. The caller holds ix.mu.
+func (ix *Index) likeThis(ctx context.Context, rd index.IndexReader, docs uint64, lang, text string) ([]relatedClause, error) {
+	toks := ix.as.tokens(analyzerName(lang), text)
+	tf := map[string]int{}
+	var terms []string
+	stop := ix.as.stop[lang]
+	for _, t := range toks {
+		term := string(t.Term)
+		if stop[term] {
+			continue
+		}
+		if tf[term] == 0 {
+			terms = append(terms, term)
+		}
+		tf[term]++
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	field := textField(lang)
+	dfs, err := ix.df.frequencies(ctx, rd, field, terms, docs, time.Now())
+	if err != nil {
+		return nil, err
 	}
 	type weighted struct {
 		term   string
 		weight float64
 	}
 	var ws []weighted
-	field := textField(lang)
-	for term, f := range tf {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		df, err := docFreq(ctx, rd, term, field)
-		if err != nil {
-			return nil, err
-		}
+	for i, term := range terms {
+		df := dfs[i]
 		// A term in fewer than two stories is at best in this story alone
 		// (it is usually indexed too) and cannot make another related; one
 		// in most stories says nothing.
-		if df < 2 || df > n/2+1 {
+		if df < 2 || df > docs/2+1 {
 			continue
 		}
-		idf := math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
-		ws = append(ws, weighted{term, math.Sqrt(float64(f)) * idf})
+		idf := math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+		ws = append(ws, weighted{term, math.Sqrt(float64(tf[term])) * idf})
 	}
 	sort.Slice(ws, func(i, j int) bool {
 		if ws[i].weight != ws[j].weight {
@@ -153,27 +190,12 @@ func (ix *Index) likeThis(ctx context.Context, lang, text string) ([]query.Query
 		return nil, nil
 	}
 	top := ws[0].weight
-	var qs []query.Query
+	var cs []relatedClause
 	for _, w := range ws {
 		boost := w.weight / top
-		t := termQuery(field, w.term)
-		t.SetBoost(boost)
-		h := termQuery(headlineField(lang), w.term)
-		h.SetBoost(boost * boostHeadline)
-		qs = append(qs, t, h)
+		cs = append(cs,
+			relatedClause{field: field, term: w.term, boost: boost},
+			relatedClause{field: headlineField(lang), term: w.term, boost: boost * boostHeadline})
 	}
-	return qs, nil
-}
-
-// docFreq is how many documents hold term in field.
-func docFreq(ctx context.Context, rd index.IndexReader, term, field string) (uint64, error) {
-	tfr, err := rd.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, fmt.Errorf("search: related: term %q: %w", term, err)
-	}
-	n := tfr.Count()
-	if err := tfr.Close(); err != nil {
-		return 0, fmt.Errorf("search: related: term %q: %w", term, err)
-	}
-	return n, nil
+	return cs, nil
 }
