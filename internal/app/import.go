@@ -15,7 +15,6 @@ import (
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/importer"
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/search"
 )
 
 // importShownErrors is how many refused items the import command prints;
@@ -30,7 +29,6 @@ func importFlags(fs *flag.FlagSet) runFunc {
 	source := fs.String("source", "", "the source of items that do not name one (default: the file's name)")
 	code := fs.String("lang", "", "the language of items that do not say (en, ur, zh, ar, ru, fr, es)")
 	section := fs.String("section", "", "the section for items whose own section is not one of ours (default: imported, or world)")
-	noIndex := fs.Bool("no-index", false, "leave the search index alone (serve brings it up to date when it starts)")
 	return func(ctx context.Context, env Env, cfg config.Config, args []string) error {
 		cfg, args, err := interleaved(fs, cfg, args)
 		if err != nil {
@@ -57,32 +55,12 @@ func importFlags(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		o := importer.ImportOptions{Publish: *publish, Source: *source, Lang: *code}
-		start := time.Now()
-		// The search index is written as the stories are stored, unless
-		// asked not to, or another process (a running server) holds it:
-		// that one's follower indexes them instead.
-		var indexer *importIndexer
-		var ix *search.Index
-		if !*noIndex {
-			ix, err = openIndex(ctx, cfg, log)
-			if err != nil {
-				fmt.Fprintln(env.Stderr, importIndexNote(err))
-			} else {
-				defer ix.Close() // on the way out early; closing twice is harmless
-				if indexer, err = startImportIndexer(ctx, db, ix, log); err != nil {
-					fmt.Fprintln(env.Stderr, importIndexNote(err))
-				} else {
-					o.Stored, o.BatchSize = indexer.stored, importIndexBatch
-					defer bulkGC(env)()
-				}
-			}
-		}
 		var total importer.Summary
 		readAny := false
 		var failed []string
+		start := time.Now()
 		for _, path := range args {
-			sum, err := importFile(ctx, env, svc, path, o)
+			sum, err := importFile(ctx, env, svc, path, importer.ImportOptions{Publish: *publish, Source: *source, Lang: *code})
 			addSummary(&total, sum)
 			if sum.Read > 0 || sum.ErrorCount > 0 {
 				readAny = true
@@ -93,23 +71,6 @@ func importFlags(fs *flag.FlagSet) runFunc {
 				if errors.Is(err, importer.ErrInvalid) {
 					return err // a configuration error: every file would fail alike
 				}
-			}
-		}
-		if indexer != nil {
-			// Closing writes the last batches to disk: only then is the
-			// import searchable by a server started after it.
-			err := indexer.finish(ctx)
-			var docs uint64
-			if err == nil {
-				docs, err = ix.Count()
-			}
-			if cerr := ix.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				fmt.Fprintln(env.Stderr, importIndexNote(err))
-			} else {
-				fmt.Fprintf(env.Stdout, "search index up to date: %d documents\n", docs)
 			}
 		}
 		elapsed := time.Since(start)

@@ -111,7 +111,6 @@ func runReindex(ctx context.Context, env Env, cfg config.Config, args []string) 
 	if err != nil {
 		return err
 	}
-	defer bulkGC(env)()
 	var bar *progress
 	shown := 0
 	n, err := f.Reindex(ctx, func(done, total int) {

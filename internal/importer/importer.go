@@ -109,23 +109,6 @@ type ImportOptions struct {
 	// Progress, when set, is called after every batch with the counts so
 	// far.
 	Progress func(Summary)
-	// Stored, when set, is called after every batch whose stories are
-	// committed, in order, on the goroutine that writes: it sees what was
-	// stored while the next batch is being read, and the import waits for
-	// it (so a consumer that falls behind slows the import rather than
-	// piling batches up in memory).
-	Stored func(Stored)
-}
-
-// Stored is what one batch of an import stored: the stories made, as the
-// store holds them (with their ids, families and publication times; the
-// creation and update times, which the store's clock sets, are left
-// zero), and the change log's last sequence number read after the batch
-// was committed, so that every change the batch appended is at or before
-// Seq.
-type Stored struct {
-	Stories []story.Story
-	Seq     int64
 }
 
 // maxSummaryErrors is how many item errors and skips a Summary keeps; the
@@ -204,12 +187,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, name string, o Import
 			if werr != nil {
 				continue
 			}
-			wctx := context.WithoutCancel(ctx)
-			made, err := b.flush(wctx, items)
-			if err == nil && o.Stored != nil && len(made) > 0 {
-				err = b.handOver(wctx, made, o.Stored)
-			}
-			if werr = err; werr != nil {
+			if werr = b.flush(context.WithoutCancel(ctx), items); werr != nil {
 				failed.Store(true)
 				continue
 			}
@@ -388,25 +366,13 @@ func bandKeys(fp uint64) []uint64 {
 	return out
 }
 
-// handOver gives the stories a batch made to fn, with the change log
-// position after them.
-func (b *batch) handOver(ctx context.Context, made []story.Story, fn func(Stored)) error {
-	seq, err := b.s.st.LastSeq(ctx)
-	if err != nil {
-		return fmt.Errorf("change log position: %w", err)
-	}
-	fn(Stored{Stories: made, Seq: seq})
-	return nil
-}
-
-// flush stores the queued items and, for an import, makes the stories,
-// which it returns as stored.
-func (b *batch) flush(ctx context.Context, items []pending) ([]story.Story, error) {
+// flush stores the queued items and, for an import, makes the stories.
+func (b *batch) flush(ctx context.Context, items []pending) error {
 	if len(items) == 0 {
-		return nil, nil
+		return nil
 	}
 	if err := b.findNear(ctx, items); err != nil {
-		return nil, err
+		return err
 	}
 	// Items that nearly repeat one of this batch go in a second round,
 	// once the one they repeat has its id.
@@ -432,7 +398,7 @@ func (b *batch) flush(ctx context.Context, items []pending) ([]story.Story, erro
 		}
 		res, err := b.s.st.AddItems(ctx, rows)
 		if err != nil {
-			return nil, fmt.Errorf("store items: %w", err)
+			return fmt.Errorf("store items: %w", err)
 		}
 		for j, i := range round {
 			results[i] = res[j]
@@ -469,13 +435,12 @@ func (b *batch) flush(ctx context.Context, items []pending) ([]story.Story, erro
 		makeIdx = append(makeIdx, i)
 	}
 	if len(toMake) == 0 {
-		return nil, nil
+		return nil
 	}
 	res, err := b.s.st.ImportStories(ctx, toMake)
 	if err != nil {
-		return nil, fmt.Errorf("make stories: %w", err)
+		return fmt.Errorf("make stories: %w", err)
 	}
-	made := make([]story.Story, 0, len(res))
 	for j, r := range res {
 		p := items[makeIdx[j]]
 		if r.Conflict {
@@ -483,14 +448,8 @@ func (b *batch) flush(ctx context.Context, items []pending) ([]story.Story, erro
 			continue
 		}
 		b.count(func(s *Summary) { s.Imported++ })
-		st := toMake[j].Story
-		st.ID, st.FamilyID = r.StoryID, r.FamilyID
-		if st.Status == story.StatusPublished {
-			st.Version, st.PublishedAt = 1, toMake[j].PublishedAt
-		}
-		made = append(made, st)
 	}
-	return made, nil
+	return nil
 }
 
 // nearChunk is how many bands one NearItems call asks for.
@@ -625,13 +584,11 @@ func (b *batch) storyOf(it store.IngestItem) (story.Story, error) {
 }
 
 // publishedAt is when an imported story counts as published: when the
-// source published it, unless it gives no time or one in the future. It
-// is cut to the microsecond, as both stores keep times, so that the
-// stories handed to ImportOptions.Stored carry the time as stored.
+// source published it, unless it gives no time or one in the future.
 func (b *batch) publishedAt(it store.IngestItem) time.Time {
 	now := b.s.clock()
 	if it.Published.IsZero() || it.Published.After(now) {
-		return now.Truncate(time.Microsecond)
+		return now
 	}
-	return it.Published.UTC().Truncate(time.Microsecond)
+	return it.Published
 }
