@@ -12,14 +12,10 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/bake"
-	"github.com/qasid/qasid/internal/blob"
 	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/media"
 	"github.com/qasid/qasid/internal/render"
-	"github.com/qasid/qasid/internal/search"
-	"github.com/qasid/qasid/internal/site"
+	"github.com/qasid/qasid/internal/site/sitetest"
 	"github.com/qasid/qasid/internal/store"
-	"github.com/qasid/qasid/internal/voice"
 )
 
 // TestBakeScale bakes a real data folder, such as the 100,000-story one
@@ -27,51 +23,19 @@ import (
 // renders by kind of page (summed over the workers) against the bake's
 // own work (writing files, tags, the manifest; a CPU profile splits them
 // best). It is a measurement, not a test: it runs only when
-// QASID_BAKE_DATA names a data folder (a copy: opening it migrates the
-// schema, and opening its search index empties an index written with
-// another mapping version), and fails only when the bake fails.
+// QASID_BENCH_DATA names a data folder (a copy: see sitetest.DataDir), and
+// fails only when the bake fails.
 // QASID_BAKE_N bakes every Nth path only (a sample of every kind of page,
 // for profiles); QASID_BAKE_WORKERS sets the workers (default one per
 // CPU); QASID_BAKE_OUT keeps the output (default: a temporary folder), so
 // that a second run measures a bake over an existing tree.
 //
-//	QASID_BAKE_DATA=/work/copy QASID_BAKE_N=20 go test -run TestBakeScale -v -cpuprofile cpu.out ./internal/bake
+//	QASID_BENCH_DATA=/work/copy QASID_BAKE_N=20 go test -run TestBakeScale -v -cpuprofile cpu.out ./internal/bake
 func TestBakeScale(t *testing.T) {
-	dir := os.Getenv("QASID_BAKE_DATA")
-	if dir == "" {
-		t.Skip("QASID_BAKE_DATA is not set")
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	cat, err := lang.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(ctx, "", dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := voice.New(voice.Options{Store: db, Blobs: blobs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	photos, err := media.New(media.Options{Store: db, Blobs: blobs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Open(filepath.Join(dir, "search"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	s, err := site.New(site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org", Voice: vs, Media: photos, Search: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sitetest.Open(t, sitetest.DataDir(t), true)
+	s, db := data.Site, data.Store
+	var err error
 	every := 1
 	if v := os.Getenv("QASID_BAKE_N"); v != "" {
 		if every, err = strconv.Atoi(v); err != nil || every < 1 {

@@ -25,6 +25,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -95,6 +96,8 @@ type Cache struct {
 	pending    chan *entry
 	working    atomic.Bool
 	compressed sync.WaitGroup // compressions queued and not done (tests)
+
+	gzip, brotli, fastGzip *compressor
 }
 
 // invalidation is one call of Invalidate (tags) or Purge (all set).
@@ -138,6 +141,7 @@ func New(o Options) *Cache {
 	c := &Cache{next: o.Next, max: o.MaxBytes, ttl: o.TTL, now: o.Now, counter: o.Counter, cacheControl: o.CacheControl,
 		lru: list.New(), byKey: map[string]*list.Element{}, byTag: map[string]map[string]struct{}{},
 		pending: make(chan *entry, pendingMax)}
+	c.gzip, c.brotli, c.fastGzip = newCompressors()
 	if c.max <= 0 {
 		c.max = 128 << 20
 	}
@@ -290,7 +294,7 @@ func (c *Cache) compress(e *entry) {
 	if !ok || el.Value.(*entry) != e {
 		return
 	}
-	v := &variants{gz: gzipBytes(e.plain), br: brotliBytes(e.plain)}
+	v := &variants{gz: c.gzip.compress(e.plain), br: c.brotli.compress(e.plain)}
 	e.comp.Store(v)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -335,7 +339,7 @@ func (c *Cache) write(w http.ResponseWriter, r *http.Request, e *entry) {
 	case enc != "" && e.zip:
 		// Not compressed yet: a fast gzip for this reader alone.
 		h.Set("Content-Encoding", "gzip")
-		body = fastGzip(e.plain)
+		body = c.fastGzip.compress(e.plain)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -397,50 +401,48 @@ func compressible(ct string) bool {
 	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "xml") || strings.Contains(ct, "json") || strings.Contains(ct, "javascript")
 }
 
-// The writers are pooled: a new Brotli writer allocates a 32 MiB hash
-// table before it reads a byte, which cost more than compressing a story
-// page.
-var (
-	gzipWriters   = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression); return zw }}
-	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliLevel) }}
-	// fastGzipWriters serve pages not compressed yet.
-	fastGzipWriters = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return zw }}
-)
+// A compressor is a pool of writers of one encoding and level. Pooling
+// matters: a new Brotli writer allocates a 32 MiB hash table before it
+// reads a byte, which cost more than compressing a story page.
+type compressor struct{ pool sync.Pool }
+
+// resetWriter is what gzip.Writer and brotli.Writer have in common.
+type resetWriter interface {
+	Reset(io.Writer)
+	Write([]byte) (int, error)
+	Close() error
+}
+
+func newCompressor(mk func() resetWriter) *compressor {
+	return &compressor{pool: sync.Pool{New: func() any { return mk() }}}
+}
+
+// compress returns b compressed. Writing to a bytes.Buffer cannot fail.
+func (z *compressor) compress(b []byte) []byte {
+	var buf bytes.Buffer
+	w := z.pool.Get().(resetWriter)
+	w.Reset(&buf)
+	w.Write(b)
+	w.Close()
+	z.pool.Put(w)
+	return buf.Bytes()
+}
 
 // brotliLevel: on story pages 5 gives the same size as 9 (within 0.1%) at
 // a third of the time.
 const brotliLevel = 5
 
-func gzipBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer) // compressed once, served many times
-	zw.Reset(&buf)
-	zw.Write(b)
-	zw.Close()
-	gzipWriters.Put(zw)
-	return buf.Bytes()
-}
-
-// fastGzip is for a page served before its compression is done: about a
-// tenth of a millisecond for a story page.
-func fastGzip(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := fastGzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(b)
-	zw.Close()
-	fastGzipWriters.Put(zw)
-	return buf.Bytes()
-}
-
-func brotliBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	bw := brotliWriters.Get().(*brotli.Writer)
-	bw.Reset(&buf)
-	bw.Write(b)
-	bw.Close()
-	brotliWriters.Put(bw)
-	return buf.Bytes()
+// newCompressors returns the Cache's writers: best gzip and Brotli make
+// the stored variants, compressed once and served many times; fast gzip
+// serves a page before they are made (about a tenth of a millisecond for a
+// story page).
+func newCompressors() (best, br, fast *compressor) {
+	level := func(l int) func() resetWriter {
+		return func() resetWriter { zw, _ := gzip.NewWriterLevel(nil, l); return zw }
+	}
+	return newCompressor(level(gzip.BestCompression)),
+		newCompressor(func() resetWriter { return brotli.NewWriterLevel(nil, brotliLevel) }),
+		newCompressor(level(gzip.BestSpeed))
 }
 
 func (c *Cache) get(key string) *entry {

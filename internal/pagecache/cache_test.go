@@ -333,10 +333,7 @@ func TestConcurrentMissesRenderOnce(t *testing.T) {
 // which count against the budget.
 func TestCompressionAfterStore(t *testing.T) {
 	page := "<!doctype html><title>x</title>" + strings.Repeat("<p>The ministry said on Tuesday that the figures were final.</p>\n", 200)
-	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, page)
-	})
+	site := htmlSite(page)
 	c := New(Options{Next: site})
 	first := get(t, c, "/en/world/7-b", map[string]string{"Accept-Encoding": "gzip, br"})
 	if enc := first.Header().Get("Content-Encoding"); enc != "gzip" && enc != "br" {
@@ -395,4 +392,43 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestCompressionQueueFull: when the queue is full, a page is still served
+// (fast gzip) and is queued again by a later hit once there is room.
+func TestCompressionQueueFull(t *testing.T) {
+	page := "<!doctype html>" + strings.Repeat("<p>Wheat prices rose again on Monday.</p>\n", 100)
+	site := htmlSite(page)
+	c := New(Options{Next: site})
+	c.pending = make(chan *entry, 1)
+	c.working.Store(true) // as if a worker were busy: nothing drains the queue
+	gz := map[string]string{"Accept-Encoding": "gzip"}
+	for _, p := range []string{"/en/world/1-a", "/en/world/2-b"} {
+		if rec := get(t, c, p, gz); rec.Header().Get("Content-Encoding") != "gzip" || decode(t, rec) != page {
+			t.Fatalf("%s: not served as gzip", p)
+		}
+	}
+	b := c.byKey["/en/world/2-b?"].Value.(*entry)
+	if b.queued.Load() {
+		t.Fatal("the second page counts as queued though the queue was full")
+	}
+	// The queue empties (here by hand: the first page's job is taken
+	// out); the next hit on the second page queues it, a worker starts,
+	// and the page gets its variants.
+	<-c.pending
+	c.compressed.Done()
+	c.working.Store(false)
+	get(t, c, "/en/world/2-b", gz)
+	c.compressed.Wait()
+	if b.comp.Load() == nil {
+		t.Error("the second page was never compressed")
+	}
+}
+
+// htmlSite answers every request with page as HTML.
+func htmlSite(page string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, page)
+	})
 }

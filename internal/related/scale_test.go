@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -15,9 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qasid/qasid/internal/cputime"
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/related"
-	"github.com/qasid/qasid/internal/search"
+	"github.com/qasid/qasid/internal/site/sitetest"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
 )
@@ -41,10 +41,7 @@ import (
 // QASID_BENCH_TOP_BASE one written earlier (by another version of the
 // code), to report how much of its lists the new ones keep.
 func TestRelatedScale(t *testing.T) {
-	dir := os.Getenv("QASID_BENCH_DATA")
-	if dir == "" {
-		t.Skip("set QASID_BENCH_DATA to a copy of a data folder")
-	}
+	dir := sitetest.DataDir(t)
 	perLang := 50
 	if v := os.Getenv("QASID_BENCH_PER_LANG"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -54,16 +51,8 @@ func TestRelatedScale(t *testing.T) {
 		perLang = n
 	}
 	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, filepath.Join(dir, "qasid.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ix, err := search.Open(filepath.Join(dir, "search"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	data := sitetest.Open(t, dir, true)
+	db, ix := data.Store, data.Index
 	now := time.Now()
 
 	warmPerLang := perLang
@@ -94,11 +83,11 @@ func TestRelatedScale(t *testing.T) {
 	if path := os.Getenv("QASID_BENCH_CPUPROFILE"); path != "" {
 		stopProfile = startProfile(t, path)
 	}
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for _, st := range measured {
-		t0, c0 := time.Now(), threadCPU()
+		t0, c0 := time.Now(), cputime.Thread()
 		list, err := svc.For(ctx, st, now)
-		d, c := time.Since(t0), threadCPU()-c0
+		d, c := time.Since(t0), cputime.Thread()-c0
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +99,7 @@ func TestRelatedScale(t *testing.T) {
 			short++
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	stopProfile()
 	n, _ := ix.Count()
 	t.Logf("machine: %s, GOMAXPROCS %d, %s/%s; index of %d documents", runtime.Version(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, n)
@@ -157,7 +146,7 @@ func startProfile(t *testing.T, path string) (stop func()) {
 // scaleStories picks, in every language, perLang public stories to
 // measure and warmPerLang others to warm up with, spread evenly over the
 // archive from newest to oldest.
-func scaleStories(t *testing.T, db *store.DB, perLang, warmPerLang int, now time.Time) (warm, measured []story.Story) {
+func scaleStories(t *testing.T, db store.Store, perLang, warmPerLang int, now time.Time) (warm, measured []story.Story) {
 	t.Helper()
 	ctx := context.Background()
 	n := perLang + warmPerLang

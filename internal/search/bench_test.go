@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qasid/qasid/internal/cputime"
 )
 
 // TestSearchScale measures indexing and query speed on the real corpus,
@@ -55,14 +57,14 @@ func TestSearchScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix.noBodyStore = !storeBody
-	cpu0, wall0 := cpuTime(), time.Now()
+	cpu0, wall0 := cputime.Process(), time.Now()
 	for i := 0; i < len(docs); i += batch {
 		end := min(i+batch, len(docs))
 		if err := ix.Apply(context.Background(), docs[i:end], nil, int64(end)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wall, cpu := time.Since(wall0), cpuTime()-cpu0
+	wall, cpu := time.Since(wall0), cputime.Process()-cpu0
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -61,12 +61,18 @@ func fixtureDocs() []Doc {
 
 func fixtureIndex(t testing.TB) *Index {
 	t.Helper()
+	return indexOf(t, fixtureDocs())
+}
+
+// indexOf is an index in memory holding docs, closed when t ends.
+func indexOf(t testing.TB, docs []Doc) *Index {
+	t.Helper()
 	ix, err := OpenMemory()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), fixtureDocs(), nil, 1); err != nil {
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
 		t.Fatal(err)
 	}
 	return ix

@@ -9,10 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/qasid/qasid/internal/cputime"
 	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
@@ -83,15 +83,6 @@ func loadCorpus(b *testing.B, db store.Store, perLang int) int {
 	return n
 }
 
-// cpuTime is the user and system time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func truncate(s string, runes int) string {
 	r := []rune(s)
 	if len(r) > runes {
@@ -123,7 +114,7 @@ func BenchmarkReindexCorpus(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	for b.Loop() {
 		if _, err := f.Reindex(context.Background(), nil); err != nil {
 			b.Fatal(err)
@@ -132,7 +123,7 @@ func BenchmarkReindexCorpus(b *testing.B) {
 	// On a shared machine the wall clock says more about the neighbours
 	// than about the code: the CPU time the process spent is reported too.
 	b.ReportMetric(float64(stories*b.N)/time.Since(start).Seconds(), "stories/s")
-	b.ReportMetric(float64(stories*b.N)/(cpuTime()-cpu).Seconds(), "stories/cpu-s")
+	b.ReportMetric(float64(stories*b.N)/(cputime.Process()-cpu).Seconds(), "stories/cpu-s")
 	b.ReportMetric(float64(stories), "stories")
 }
 

@@ -41,19 +41,11 @@ func (ix *Index) Related(ctx context.Context, r RelatedRequest) ([]Hit, error) {
 	if ix.idx == nil {
 		return nil, ErrClosed
 	}
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("search: related: %w", err)
-	}
-	rd, err := adv.Reader()
+	rd, docs, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("search: related: %w", err)
 	}
 	defer rd.Close()
-	docs, err := rd.DocCount()
-	if err != nil {
-		return nil, fmt.Errorf("search: related: %w", err)
-	}
 
 	var clauses []relatedClause
 	seenTag := map[string]bool{}
@@ -198,4 +190,24 @@ func (ix *Index) likeThis(ctx context.Context, rd index.IndexReader, docs uint64
 			relatedClause{field: headlineField(lang), term: w.term, boost: boost * boostHeadline})
 	}
 	return cs, nil
+}
+
+// reader opens a reader of the index's postings and counts its documents,
+// for searches that read postings themselves. The caller holds ix.mu and
+// closes the reader.
+func (ix *Index) reader() (index.IndexReader, uint64, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, 0, err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	docs, err := rd.DocCount()
+	if err != nil {
+		rd.Close()
+		return nil, 0, err
+	}
+	return rd, docs, nil
 }

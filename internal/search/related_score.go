@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -229,7 +230,7 @@ func byScore(a, b candidate) int {
 		}
 		return 1
 	}
-	return compareUint64(a.id, b.id)
+	return cmp.Compare(a.id, b.id)
 }
 
 // tiedNewestFirst orders each run of equal scores in cands newest first
@@ -261,7 +262,7 @@ func tiedNewestFirst(rd index.IndexReader, cands []candidate) error {
 				times[c.id] = t
 			}
 			slices.SortStableFunc(run, func(a, b candidate) int {
-				return compareInt64(times[b.id], times[a.id])
+				return cmp.Compare(times[b.id], times[a.id])
 			})
 		}
 		i = j
@@ -345,24 +346,4 @@ func internalNumber(id index.IndexInternalID) (uint64, error) {
 // internalKey is internalNumber's inverse.
 func internalKey(n uint64) index.IndexInternalID {
 	return binary.BigEndian.AppendUint64(make(index.IndexInternalID, 0, 8), n)
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func compareUint64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -70,19 +70,11 @@ func bleveRelated(t *testing.T, ix *Index, r RelatedRequest) []int64 {
 	ctx := context.Background()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := adv.Reader()
+	rd, docs, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	docs, err := rd.DocCount()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var should []query.Query
 	for _, tag := range r.Tags {
 		for _, tok := range ix.as.tokens(analyzerTag, tag) {
@@ -143,15 +135,8 @@ func relatedIDs(t *testing.T, ix *Index, r RelatedRequest) []int64 {
 // TestRelatedScoresAsBleve: reading the postings directly ranks exactly as
 // Bleve's tf-idf disjunction with its filter, exclusions and sort would.
 func TestRelatedScoresAsBleve(t *testing.T) {
-	ix, err := OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	docs := relatedDocs(600)
-	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := indexOf(t, docs)
 	compared := 0
 	for _, d := range docs {
 		if d.Working || d.Lang != "en" || d.StoryID%7 != 0 {
@@ -232,15 +217,8 @@ func TestRelatedTiesAtTheCut(t *testing.T) {
 // copy, a document readers may not see, or a story in another language,
 // even one sharing every word and tag.
 func TestRelatedLeavesOut(t *testing.T) {
-	ix, err := OpenMemory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	docs := relatedDocs(300)
-	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := indexOf(t, docs)
 	bad := map[int64]string{}
 	for _, d := range docs {
 		switch {
@@ -340,19 +318,11 @@ func TestDFCache(t *testing.T) {
 		t.Helper()
 		ix.mu.RLock()
 		defer ix.mu.RUnlock()
-		adv, err := ix.idx.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd, err := adv.Reader()
+		rd, docs, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rd.Close()
-		docs, err := rd.DocCount()
-		if err != nil {
-			t.Fatal(err)
-		}
 		got, err := c.frequencies(ctx, rd, textField("en"), terms, docs, now)
 		if err != nil {
 			t.Fatal(err)

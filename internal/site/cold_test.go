@@ -6,75 +6,34 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/qasid/qasid/internal/blob"
-	"github.com/qasid/qasid/internal/lang"
-	"github.com/qasid/qasid/internal/media"
 	"github.com/qasid/qasid/internal/render"
-	"github.com/qasid/qasid/internal/search"
-	"github.com/qasid/qasid/internal/site"
+	"github.com/qasid/qasid/internal/site/sitetest"
 	"github.com/qasid/qasid/internal/store"
-	"github.com/qasid/qasid/internal/voice"
 )
 
 // TestColdPages measures cold renders (no page cache in front) on a real
 // data folder, such as the 100,000-story one bench/run.sh builds. It is a
-// measurement, not a test: it runs only when QASID_COLD_DATA names a data
-// folder (a copy: opening it migrates the schema), and reports times with
+// measurement, not a test: it runs only when QASID_BENCH_DATA names a data
+// folder (a copy: see sitetest.DataDir), and reports times with
 // t.Log; it fails only when a page does not render. Run it with
 // -cpuprofile to see where the time goes. QASID_COLD_SEARCH=1 opens the
 // folder's search index too (related stories); without it the page has
 // the editors' pins alone, which isolates the rest of the page.
 //
-//	QASID_COLD_DATA=/work/copy go test -run TestColdPages -v -cpuprofile cpu.out ./internal/site
+//	QASID_BENCH_DATA=/work/copy go test -run TestColdPages -v -cpuprofile cpu.out ./internal/site
 func TestColdPages(t *testing.T) {
-	dir := os.Getenv("QASID_COLD_DATA")
-	if dir == "" {
-		t.Skip("QASID_COLD_DATA is not set")
-	}
+	dir := sitetest.DataDir(t)
 	ctx := context.Background()
 	start := time.Now()
-	db, err := store.Open(ctx, "", dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sitetest.Open(t, dir, os.Getenv("QASID_COLD_SEARCH") == "1")
 	t.Logf("open, with any migrations: %v", time.Since(start))
-	defer db.Close()
-	cat, err := lang.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.Open(ctx, "", dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := voice.New(voice.Options{Store: db, Blobs: blobs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	photos, err := media.New(media.Options{Store: db, Blobs: blobs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org", Voice: vs, Media: photos}
-	if os.Getenv("QASID_COLD_SEARCH") == "1" {
-		ix, err := search.Open(filepath.Join(dir, "search"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ix.Close()
-		o.Search = ix
-	}
-	s, err := site.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
+	db := data.Store
+	h := data.Site.Handler()
 	get := func(path string) time.Duration {
 		t.Helper()
 		start := time.Now()

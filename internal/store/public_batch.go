@@ -17,37 +17,24 @@ import (
 // one query instead of one each.
 func (db *DB) PublicStoriesByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
 	out := make(map[int64]story.Story, len(ids))
-	seen := make(map[int64]bool, len(ids))
-	var uniq []int64
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, id)
-		}
-	}
 	readerNow := db.timeArg(db.nowOr(now))
-	for len(uniq) > 0 {
-		chunk := uniq[:min(len(uniq), storiesChunk)]
-		uniq = uniq[len(chunk):]
-		args := make([]any, 0, len(chunk)+1)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+	err := inChunks(ids, storiesChunk, func(args []any) error {
 		// The ids drive the join (CROSS JOIN keeps SQLite from walking
 		// every published story by status instead: the view's filter
 		// matches an index, the id list does not look like one to it).
 		list, err := queryStories(ctx, db.read(), `
-			WITH wanted(want_id) AS (VALUES `+valueRows(len(chunk))+`)
+			WITH wanted(want_id) AS (VALUES `+valueRows(len(args))+`)
 			SELECT `+storyColumns+`
 			FROM wanted CROSS JOIN public_stories
 			WHERE id = want_id AND `+publicNow,
 			append(args, readerNow)...)
-		if err != nil {
-			return nil, fmt.Errorf("store: public stories by id: %w", err)
-		}
 		for _, s := range list {
 			out[s.ID] = s
 		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: public stories by id: %w", err)
 	}
 	return out, nil
 }

@@ -38,34 +38,21 @@ const familiesChunk = 200
 // id. A family with no public member is absent from the map.
 func (db *DB) PublicFamilies(ctx context.Context, familyIDs []int64, now time.Time) (map[int64][]story.Story, error) {
 	out := make(map[int64][]story.Story, len(familyIDs))
-	seen := make(map[int64]bool, len(familyIDs))
-	var uniq []int64
-	for _, id := range familyIDs {
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, id)
-		}
-	}
 	readerNow := db.timeArg(db.nowOr(now))
-	for len(uniq) > 0 {
-		chunk := uniq[:min(len(uniq), familiesChunk)]
-		uniq = uniq[len(chunk):]
-		args := make([]any, 0, len(chunk)+1)
-		for _, id := range chunk {
-			args = append(args, id)
-		}
+	err := inChunks(familyIDs, familiesChunk, func(args []any) error {
 		list, err := queryStories(ctx, db.read(), `
 			SELECT `+storyColumnsNoBody+`
 			FROM public_stories
-			WHERE family_id IN (`+placeholders(len(chunk))+`) AND `+publicNow+`
+			WHERE family_id IN (`+placeholders(len(args))+`) AND `+publicNow+`
 			ORDER BY family_id, lang`,
 			append(args, readerNow)...)
-		if err != nil {
-			return nil, fmt.Errorf("store: public families: %w", err)
-		}
 		for _, s := range list {
 			out[s.FamilyID] = append(out[s.FamilyID], s)
 		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: public families: %w", err)
 	}
 	return out, nil
 }

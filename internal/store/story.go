@@ -205,34 +205,47 @@ const storiesChunk = 500
 // story are simply absent from the map.
 func (db *DB) Stories(ctx context.Context, ids []int64) (map[int64]story.Story, error) {
 	out := make(map[int64]story.Story, len(ids))
-	seen := make(map[int64]bool, len(ids))
-	var uniq []int64
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, id)
-		}
-	}
-	for len(uniq) > 0 {
-		chunk := uniq[:min(len(uniq), storiesChunk)]
-		uniq = uniq[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
+	err := inChunks(ids, storiesChunk, func(args []any) error {
 		list, err := queryStories(ctx, db.read(), `
 			SELECT `+storyColumns+`
 			FROM stories
-			WHERE id IN (`+placeholders(len(chunk))+`)`,
+			WHERE id IN (`+placeholders(len(args))+`)`,
 			args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: stories: %w", err)
-		}
 		for _, s := range list {
 			out[s.ID] = s
 		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: stories: %w", err)
 	}
 	return out, nil
+}
+
+// inChunks calls query with the distinct ids, in the order first seen, at
+// most n at a time, as query arguments with room for one more: reading
+// many rows by id takes one statement per chunk, and stays under every
+// database's limit on placeholders. It stops at query's first error.
+func inChunks(ids []int64, n int, query func(args []any) error) error {
+	seen := make(map[int64]bool, len(ids))
+	args := make([]any, 0, min(len(ids), n)+1)
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		args = append(args, id)
+		if len(args) == n {
+			if err := query(args); err != nil {
+				return err
+			}
+			args = args[:0]
+		}
+	}
+	if len(args) > 0 {
+		return query(args)
+	}
+	return nil
 }
 
 // placeholders returns "?, ?, ..." with n marks.
