@@ -34,7 +34,7 @@ need() {
 		apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
 	fi
 }
-need wrk:wrk nginx:nginx hugo:hugo curl:curl bc:bc
+need wrk:wrk nginx:nginx hugo:hugo curl:curl bc:bc /usr/bin/time:time
 
 [ -d "$CORPUS" ] || { echo "no corpus at $CORPUS" >&2; exit 1; }
 rm -rf "$W" && mkdir -p "$W"
@@ -48,23 +48,26 @@ DATA="$W/data"
 log "making a corpus of $N stories"
 go run ./bench/corpusgen -corpus "$CORPUS" -n "$N" >"$W/corpus.jsonl"
 
-secs() { # secs CMD...: run, print elapsed seconds with 2 decimals to fd 3
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@"
-	t1=$(date +%s.%N)
-	echo "$t1 - $t0" | bc -l | xargs printf '%.2f\n' >&3
-}
 rate() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 
+# The import stores and indexes in one pass (the index written on the
+# other core as batches are stored); the reindex then rebuilds the index
+# from the store alone. Each is timed by /usr/bin/time: wall seconds, CPU
+# seconds (user + system) and peak memory.
+cputime() { # cputime NAME: prints "wall cpu peak_MB" from $W/NAME.time
+	awk '{printf "%.2f %.1f %.0f\n", $1, $2 + $3, $4 / 1024}' "$W/$1.time"
+}
 "$Q" migrate --data "$DATA" >/dev/null
-log "importing"
-IMPORT_S=$( { secs "$Q" import --publish --data "$DATA" "$W/corpus.jsonl" >"$W/import.out" 2>"$W/import.err"; } 3>&1 )
+log "importing and indexing"
+/usr/bin/time -f '%e %U %S %M' -o "$W/import.time" "$Q" import --publish --data "$DATA" "$W/corpus.jsonl" >"$W/import.out" 2>"$W/import.err"
+read -r IMPORT_S IMPORT_CPU IMPORT_MB <<<"$(cputime import)"
 IMPORTED=$(grep -Eo 'imported[^0-9]*[0-9]+' "$W/import.out" | grep -Eo '[0-9]+' | head -1 || echo "$N")
-log "imported $IMPORTED in ${IMPORT_S}s"
+log "imported and indexed $IMPORTED in ${IMPORT_S}s (${IMPORT_CPU}s CPU)"
 log "reindexing"
-REINDEX_S=$( { secs "$Q" reindex --data "$DATA" >"$W/reindex.out" 2>&1; } 3>&1 )
-log "reindexed in ${REINDEX_S}s"
+/usr/bin/time -f '%e %U %S %M' -o "$W/reindex.time" "$Q" reindex --data "$DATA" >"$W/reindex.out" 2>&1
+read -r REINDEX_S REINDEX_CPU REINDEX_MB <<<"$(cputime reindex)"
+log "reindexed in ${REINDEX_S}s (${REINDEX_CPU}s CPU)"
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 KEY=$("$Q" subscriber add --data "$DATA" --name "Bench Daily" | sed -n 's/^API key[^:]*: //p')
 
 log "serving"
@@ -153,12 +156,21 @@ RSS_NOW=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$QPID/status")
 kill $QPID && wait $QPID 2>/dev/null || true
 DATA_SIZE=$(du -sh "$DATA" | cut -f1)
 
+# The bake and Hugo one after the other, each timed by /usr/bin/time: wall
+# seconds, CPU seconds (user + system, which depend less on what else the
+# machine runs) and peak memory.
+timed() { # timed NAME CMD...: prints "wall cpu peak_MB", or "failed"
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %U %S %M' -o "$W/$name.time" "$@" >"$W/$name.out" 2>&1 || { echo failed; return; }
+	awk '{printf "%.1f %.1f %.0f\n", $1, $2 + $3, $4 / 1024}' "$W/$name.time"
+}
 log "bake"
-BAKE_S=$( { secs "$Q" bake --data "$DATA" "$W/baked" >"$W/bake.out" 2>&1; } 3>&1 ) || BAKE_S="failed"
+read -r BAKE_S BAKE_CPU BAKE_MB <<<"$(timed bake "$Q" bake --data "$DATA" "$W/baked")"
 BAKED=$(find "$W/baked" -type f 2>/dev/null | wc -l)
 log "hugo"
 go run ./bench/hugogen -in "$W/corpus.jsonl" -out "$W/hugo-site" 2>/dev/null
-HUGO_S=$( { secs hugo --quiet -s "$W/hugo-site" -d "$W/hugo-out" >"$W/hugo.out" 2>&1; } 3>&1 ) || HUGO_S="failed"
+read -r HUGO_S HUGO_CPU HUGO_MB <<<"$(timed hugo hugo --quiet -s "$W/hugo-site" -d "$W/hugo-out")"
 HUGO_FILES=$(find "$W/hugo-out" -type f 2>/dev/null | wc -l)
 
 MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB, $(go version | cut -d' ' -f3), $(uname -sr)"
@@ -168,9 +180,8 @@ Corpus: $N stories ($IMPORTED imported) made by bench/corpusgen from ../shared/c
 
 | measure | result |
 |---|---|
-| import (\`qasid import --publish\`) | ${IMPORT_S} s, $(rate "$IMPORTED" "$IMPORT_S") stories/s |
-| reindex (\`qasid reindex\`) | ${REINDEX_S} s, $(rate "$IMPORTED" "$REINDEX_S") stories/s |
-| import then index, together | $(rate "$IMPORTED" "$(echo "$IMPORT_S + $REINDEX_S" | bc -l)") stories/s |
+| import with indexing (\`qasid import --publish\`: stored and searchable in one pass) | ${IMPORT_S} s, $(rate "$IMPORTED" "$IMPORT_S") stories/s; ${IMPORT_CPU} s CPU ($(echo "scale=2; $IMPORT_CPU * 1000 / $IMPORTED" | bc -l) ms a story), peak ${IMPORT_MB} MB |
+| reindex (\`qasid reindex\`: the index rebuilt from the store) | ${REINDEX_S} s, $(rate "$IMPORTED" "$REINDEX_S") stories/s; ${REINDEX_CPU} s CPU, peak ${REINDEX_MB} MB (load average after both: $LOAD) |
 | story page \`$STORY\` | $ST_RPS req/s, p50 $ST_P50, p99 $ST_P99 |
 | the same page from nginx (static file) | $NG_RPS req/s, p50 $NG_P50, p99 $NG_P99 |
 | story page / nginx | $(echo "scale=2; $ST_RPS / $NG_RPS" | bc -l) |
@@ -183,8 +194,9 @@ Corpus: $N stories ($IMPORTED imported) made by bench/corpusgen from ../shared/c
 | cold story pages (500 Urdu pages never asked for, time to first byte) | p50 ${COLD_P50} ms, p95 ${COLD_P95} ms |
 | resident memory of \`qasid serve\` | peak $RSS_PEAK MB, $RSS_NOW MB at the end |
 | data folder | $DATA_SIZE |
-| \`qasid bake\` | ${BAKE_S} s for $BAKED files |
-| \`hugo\` ($(hugo version 2>/dev/null | cut -d' ' -f2)) building the same stories, minimal layout | ${HUGO_S} s for $HUGO_FILES files |
+| \`qasid bake\` | ${BAKE_S} s wall, ${BAKE_CPU:-?} s CPU, peak ${BAKE_MB:-?} MB, for $BAKED files |
+| \`hugo\` ($(hugo version 2>/dev/null | cut -d' ' -f2)) building the same stories, minimal layout | ${HUGO_S} s wall, ${HUGO_CPU:-?} s CPU, peak ${HUGO_MB:-?} MB, for $HUGO_FILES files |
+| bake / hugo | $( [ "$BAKE_S" != failed ] && [ "$HUGO_S" != failed ] && echo "scale=2; $BAKE_S / $HUGO_S" | bc -l) wall, $( [ "$BAKE_S" != failed ] && [ "$HUGO_S" != failed ] && echo "scale=2; $BAKE_CPU / $HUGO_CPU" | bc -l) CPU (≤ 1: not slower) |
 EOF
 )
 echo "$RESULTS"

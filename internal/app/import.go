@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -15,6 +16,7 @@ import (
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/importer"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/search"
 )
 
 // importShownErrors is how many refused items the import command prints;
@@ -29,6 +31,7 @@ func importFlags(fs *flag.FlagSet) runFunc {
 	source := fs.String("source", "", "the source of items that do not name one (default: the file's name)")
 	code := fs.String("lang", "", "the language of items that do not say (en, ur, zh, ar, ru, fr, es)")
 	section := fs.String("section", "", "the section for items whose own section is not one of ours (default: imported, or world)")
+	noIndex := fs.Bool("no-index", false, "leave the search index alone (serve brings it up to date when it starts)")
 	return func(ctx context.Context, env Env, cfg config.Config, args []string) error {
 		cfg, args, err := interleaved(fs, cfg, args)
 		if err != nil {
@@ -41,6 +44,10 @@ func importFlags(fs *flag.FlagSet) runFunc {
 		if _, ok := lang.Get(*code); *code != "" && !ok {
 			return fmt.Errorf("unknown language %q (want one of en, ur, zh, ar, ru, fr, es)", *code)
 		}
+		// The indexer logs from its own goroutine while this one draws
+		// the progress bar and reports refused items: one lock keeps
+		// their lines whole.
+		env.Stderr = &lockedWriter{w: env.Stderr}
 		log := logger(env.Stderr, cfg)
 		db, err := openStore(ctx, cfg, log)
 		if err != nil {
@@ -55,12 +62,33 @@ func importFlags(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
+		o := importer.ImportOptions{Publish: *publish, Source: *source, Lang: *code}
+		start := time.Now()
+		// The search index is written as the stories are stored, unless
+		// asked not to, or another process (a running server) holds it:
+		// that one's follower indexes them instead.
+		var indexer *importIndexer
+		var ix *search.Index
+		if !*noIndex {
+			ix, err = openIndex(ctx, cfg, log)
+			if err != nil {
+				fmt.Fprintln(env.Stderr, importIndexNote(err))
+			} else {
+				defer ix.Close() // on the way out early; closing twice is harmless
+				if indexer, err = startImportIndexer(ctx, db, ix, log); err != nil {
+					fmt.Fprintln(env.Stderr, importIndexNote(err))
+				} else {
+					o.Stored, o.BatchSize = indexer.stored, importIndexBatch
+					defer indexer.stop() // on the way out early, before the index closes
+					defer bulkGC(env)()
+				}
+			}
+		}
 		var total importer.Summary
 		readAny := false
 		var failed []string
-		start := time.Now()
 		for _, path := range args {
-			sum, err := importFile(ctx, env, svc, path, importer.ImportOptions{Publish: *publish, Source: *source, Lang: *code})
+			sum, err := importFile(ctx, env, svc, path, o)
 			addSummary(&total, sum)
 			if sum.Read > 0 || sum.ErrorCount > 0 {
 				readAny = true
@@ -73,6 +101,23 @@ func importFlags(fs *flag.FlagSet) runFunc {
 				}
 			}
 		}
+		if indexer != nil {
+			// Closing writes the last batches to disk: only then is the
+			// import searchable by a server started after it.
+			err := indexer.finish(ctx)
+			var docs uint64
+			if err == nil {
+				docs, err = ix.Count()
+			}
+			if cerr := ix.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				fmt.Fprintln(env.Stderr, importIndexNote(err))
+			} else {
+				fmt.Fprintf(env.Stdout, "search index up to date: %d documents\n", docs)
+			}
+		}
 		elapsed := time.Since(start)
 		printSummary(env.Stdout, total, elapsed, len(args))
 		if !readAny {
@@ -80,6 +125,18 @@ func importFlags(fs *flag.FlagSet) runFunc {
 		}
 		return nil
 	}
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // importFile imports one file, or standard input for "-".

@@ -111,6 +111,7 @@ func runReindex(ctx context.Context, env Env, cfg config.Config, args []string) 
 	if err != nil {
 		return err
 	}
+	defer bulkGC(env)()
 	var bar *progress
 	shown := 0
 	n, err := f.Reindex(ctx, func(done, total int) {

@@ -46,6 +46,10 @@ func writeParagraph(b *strings.Builder, p string) {
 			p = p[n:]
 		}
 	}
+	if !strings.ContainsAny(p, "\\`*[]<>_&") {
+		b.WriteString(p) // nothing to escape: most paragraphs
+		return
+	}
 	for i := 0; i < len(p); {
 		r, size := utf8.DecodeRuneInString(p[i:])
 		switch r {

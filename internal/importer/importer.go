@@ -109,6 +109,23 @@ type ImportOptions struct {
 	// Progress, when set, is called after every batch with the counts so
 	// far.
 	Progress func(Summary)
+	// Stored, when set, is called after every batch whose stories are
+	// committed, in order, on the goroutine that writes: it sees what was
+	// stored while the next batch is being read, and the import waits for
+	// it (so a consumer that falls behind slows the import rather than
+	// piling batches up in memory).
+	Stored func(Stored)
+}
+
+// Stored is what one batch of an import stored: the stories made, as the
+// store holds them (with their ids, families and publication times; the
+// creation and update times, which the store's clock sets, are left
+// zero), and the change log's last sequence number read after the batch
+// was committed, so that every change the batch appended is at or before
+// Seq.
+type Stored struct {
+	Stories []story.Story
+	Seq     int64
 }
 
 // maxSummaryErrors is how many item errors and skips a Summary keeps; the
@@ -187,7 +204,12 @@ func (s *Service) Import(ctx context.Context, r io.Reader, name string, o Import
 			if werr != nil {
 				continue
 			}
-			if werr = b.flush(context.WithoutCancel(ctx), items); werr != nil {
+			wctx := context.WithoutCancel(ctx)
+			made, err := b.flush(wctx, items)
+			if err == nil && o.Stored != nil && len(made) > 0 {
+				err = b.handOver(wctx, made, o.Stored)
+			}
+			if werr = err; werr != nil {
 				failed.Store(true)
 				continue
 			}
@@ -366,13 +388,25 @@ func bandKeys(fp uint64) []uint64 {
 	return out
 }
 
-// flush stores the queued items and, for an import, makes the stories.
-func (b *batch) flush(ctx context.Context, items []pending) error {
+// handOver gives the stories a batch made to fn, with the change log
+// position after them.
+func (b *batch) handOver(ctx context.Context, made []story.Story, fn func(Stored)) error {
+	seq, err := b.s.st.LastSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("change log position: %w", err)
+	}
+	fn(Stored{Stories: made, Seq: seq})
+	return nil
+}
+
+// flush stores the queued items and, for an import, makes the stories,
+// which it returns as stored.
+func (b *batch) flush(ctx context.Context, items []pending) ([]story.Story, error) {
 	if len(items) == 0 {
-		return nil
+		return nil, nil
 	}
 	if err := b.findNear(ctx, items); err != nil {
-		return err
+		return nil, err
 	}
 	// Items that nearly repeat one of this batch go in a second round,
 	// once the one they repeat has its id.
@@ -398,7 +432,7 @@ func (b *batch) flush(ctx context.Context, items []pending) error {
 		}
 		res, err := b.s.st.AddItems(ctx, rows)
 		if err != nil {
-			return fmt.Errorf("store items: %w", err)
+			return nil, fmt.Errorf("store items: %w", err)
 		}
 		for j, i := range round {
 			results[i] = res[j]
@@ -435,12 +469,13 @@ func (b *batch) flush(ctx context.Context, items []pending) error {
 		makeIdx = append(makeIdx, i)
 	}
 	if len(toMake) == 0 {
-		return nil
+		return nil, nil
 	}
 	res, err := b.s.st.ImportStories(ctx, toMake)
 	if err != nil {
-		return fmt.Errorf("make stories: %w", err)
+		return nil, fmt.Errorf("make stories: %w", err)
 	}
+	made := make([]story.Story, 0, len(res))
 	for j, r := range res {
 		p := items[makeIdx[j]]
 		if r.Conflict {
@@ -448,8 +483,14 @@ func (b *batch) flush(ctx context.Context, items []pending) error {
 			continue
 		}
 		b.count(func(s *Summary) { s.Imported++ })
+		st := toMake[j].Story
+		st.ID, st.FamilyID = r.StoryID, r.FamilyID
+		if st.Status == story.StatusPublished {
+			st.Version, st.PublishedAt = 1, toMake[j].PublishedAt
+		}
+		made = append(made, st)
 	}
-	return nil
+	return made, nil
 }
 
 // nearChunk is how many bands one NearItems call asks for.
@@ -584,11 +625,13 @@ func (b *batch) storyOf(it store.IngestItem) (story.Story, error) {
 }
 
 // publishedAt is when an imported story counts as published: when the
-// source published it, unless it gives no time or one in the future.
+// source published it, unless it gives no time or one in the future. It
+// is cut to the microsecond, as both stores keep times, so that the
+// stories handed to ImportOptions.Stored carry the time as stored.
 func (b *batch) publishedAt(it store.IngestItem) time.Time {
 	now := b.s.clock()
 	if it.Published.IsZero() || it.Published.After(now) {
-		return now
+		return now.Truncate(time.Microsecond)
 	}
-	return it.Published
+	return it.Published.UTC().Truncate(time.Microsecond)
 }

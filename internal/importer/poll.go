@@ -402,7 +402,7 @@ func (s *Service) storeFeedItems(ctx context.Context, f store.Feed, items []inge
 			queue = append(queue, p)
 		}
 	}
-	if err := b.flush(ctx, queue); err != nil {
+	if _, err := b.flush(ctx, queue); err != nil {
 		return 0, err
 	}
 	return b.stored, nil

@@ -3,8 +3,6 @@ package ingest
 import (
 	"math/bits"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Shingle sizes: a feature is this many consecutive words, or this many
@@ -52,8 +50,10 @@ func Fingerprint(text string) uint64 {
 	empty := true
 	shingles(text, wordShingle, hanShingle, func(h uint64) {
 		empty = false
-		for i, seed := range seeds {
-			if v := mix(h ^ seed); v < mins[i] {
+		// By index: ranging over the array's values would copy it for
+		// every shingle.
+		for i := range seeds {
+			if v := mix(h ^ seeds[i]); v < mins[i] {
 				mins[i] = v
 			}
 		}
@@ -132,7 +132,7 @@ func shingles(text string, wordShingle, hanShingle int, fn func(uint64)) {
 			word, inWord = fnvOffset, false
 		}
 	}
-	for _, r := range norm.NFKC.String(text) {
+	for _, r := range nfkc(text) {
 		r = foldRune(r)
 		switch {
 		case r < 0:
@@ -178,6 +178,35 @@ func isHan(r rune) bool {
 // foldRune maps a rune of NFKC text to the form fingerprints compare, or
 // -1 to drop it.
 func foldRune(r rune) rune {
+	// The letters of most texts, without the Unicode tables: basic
+	// Cyrillic, Arabic and Urdu letters that have no other form (those
+	// that do are mapped first, below), CJK ideographs. TestFoldRune
+	// checks every rune against the tables.
+	switch {
+	case 0x430 <= r && r <= 0x45F, 0x4E00 <= r && r <= 0x9FFF:
+		return r
+	case 0x410 <= r && r <= 0x42F:
+		return r + 0x20
+	case 0x621 <= r && r <= 0x63A, 0x641 <= r && r <= 0x64A, 0x679 <= r && r <= 0x6D3:
+		if !letterVariant(r) {
+			return r
+		}
+	}
+	return foldRuneTables(r)
+}
+
+// letterVariant reports the Arabic-script letters foldRuneTables writes
+// as another.
+func letterVariant(r rune) bool {
+	switch r {
+	case 'أ', 'إ', 'آ', 'ٱ', 'ى', 'ی', 'ې', 'ئ', 'ة', 'ۃ', 'ہ', 'ھ', 'ۂ', 'ۀ', 'ک', 'ؤ':
+		return true
+	}
+	return false
+}
+
+// foldRuneTables is foldRune with the Unicode tables, for any rune.
+func foldRuneTables(r rune) rune {
 	if r < 0x80 {
 		switch {
 		case 'A' <= r && r <= 'Z':

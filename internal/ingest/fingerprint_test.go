@@ -297,3 +297,33 @@ func BenchmarkFingerprint(b *testing.B) {
 		Fingerprint(storyEN)
 	}
 }
+
+// BenchmarkFingerprintCorpus fingerprints corpus bodies of every language.
+func BenchmarkFingerprintCorpus(b *testing.B) {
+	var texts []string
+	size := 0
+	for _, code := range []string{"en", "ur", "zh", "ar", "ru", "fr", "es"} {
+		for i, it := range readCorpus(b, code) {
+			if i == 30 {
+				break
+			}
+			texts = append(texts, it.Body)
+			size += len(it.Body)
+		}
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, t := range texts {
+			Fingerprint(t)
+		}
+	}
+}
+
+// foldRune's shortcut folds every rune as the tables do.
+func TestFoldRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := foldRune(r), foldRuneTables(r); got != want {
+			t.Errorf("%U: %U, the tables give %U", r, got, want)
+		}
+	}
+}

@@ -184,7 +184,7 @@ var languageNames = map[string]string{
 // typography puts before ":" and "»", are kept), trimmed, and cut to max
 // characters at a word boundary when max > 0.
 func cleanLine(s string, max int) string {
-	out := collapse(lang.NormalizeText(dropControls(s)))
+	out := collapse(nfc(dropControls(s)))
 	if max > 0 {
 		out = capText(out, max)
 	}
@@ -195,7 +195,10 @@ func cleanLine(s string, max int) string {
 // line breaks of every kind made "\n", each paragraph's white space
 // collapsed and trimmed, empty paragraphs dropped.
 func cleanBody(s string) string {
-	s = lang.NormalizeText(dropControls(s))
+	s = nfc(dropControls(s))
+	if cleanParagraphs(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	para := func(p string) {
@@ -219,9 +222,53 @@ func cleanBody(s string) string {
 	return b.String()
 }
 
+// cleanParagraphs reports whether cleanBody would leave s as it is: its
+// paragraphs are separated by single "\n" and each is collapsed already.
+// Most bodies are, and are then neither split nor copied.
+func cleanParagraphs(s string) bool {
+	for p := range strings.SplitSeq(s, "\n") {
+		// collapsed also rejects the other line breaks ("\r", U+2028,
+		// U+2029), which are white space.
+		if p == "" || !collapsed(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// collapsed reports whether collapse would return s as it is: no white
+// space at either end, and inside only single spaces.
+func collapsed(s string) bool {
+	space := true // white space at the start is trimmed
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case r > ' ' && r < utf8.RuneSelf:
+			space = false
+		case collapsible(r):
+			return false // any other collapsible space becomes " "
+		default:
+			space = false
+		}
+	}
+	if space && s != "" {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return s == "" || !unicode.IsSpace(first) && !unicode.IsSpace(last)
+}
+
 // collapse makes every run of collapsible white space one space and trims
 // all white space at both ends.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -246,7 +293,24 @@ func collapsible(r rune) bool {
 	case '\u00A0', '\u202F', '\u2007':
 		return false
 	}
-	return unicode.IsSpace(r)
+	return isSpace(r)
+}
+
+// isSpace is unicode.IsSpace without its table search for the letters
+// that make up most of a text (TestIsSpace compares the two).
+func isSpace(r rune) bool {
+	if r <= 0xFF {
+		switch r {
+		case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0:
+			return true
+		}
+		return false
+	}
+	switch {
+	case r == 0x1680, 0x2000 <= r && r <= 0x200A, r == 0x2028, r == 0x2029, r == 0x202F, r == 0x205F, r == 0x3000:
+		return true
+	}
+	return false
 }
 
 // dropControls removes C0 and C1 control characters other than tab and

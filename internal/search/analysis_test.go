@@ -1,9 +1,13 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func testAnalyzers(t *testing.T) analyzers {
@@ -208,5 +212,53 @@ func TestAnalysisOffsets(t *testing.T) {
 				t.Errorf("%s %q: offsets [%d:%d]", lang, tok.Term, tok.Start, tok.End)
 			}
 		}
+	}
+}
+
+// TestFoldPlain checks foldCommon's shortcut against the Unicode tables:
+// every rune it takes is its own NFKC form whatever surrounds it and
+// folds to its lower case alone, and any word made of such runes folds as
+// the tables would fold it.
+func TestFoldPlain(t *testing.T) {
+	var plain []rune
+	for r := rune(0); r <= 0xFFFF; r++ {
+		lower, ok := plainLower(r)
+		if !ok {
+			continue
+		}
+		plain = append(plain, r)
+		s := string(r)
+		if !norm.NFKC.IsNormalString(s) || !norm.NFKC.PropertiesString(s).BoundaryBefore() {
+			t.Errorf("%U: not its own NFKC form, or combines with the rune before", r)
+		}
+		if want := string(foldTables([]byte(s))); string(lower) != want || lower != unicode.ToLower(r) {
+			t.Errorf("%U: plain lower case %q, tables fold it to %q", r, string(lower), want)
+		}
+		if l, ok := plainLower(lower); !ok || l != lower {
+			t.Errorf("%U: its lower case %U is not plain", r, lower)
+		}
+	}
+	if len(plain) < 20000 {
+		t.Fatalf("only %d plain runes", len(plain))
+	}
+	// Words of plain runes, and words with one rune that is not plain.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteRune(plain[rng.IntN(len(plain))])
+		}
+		if i%2 == 1 {
+			b.WriteRune([]rune{'\u0301', 'Ａ', '٣', '\u200c', 'ـ', 'İ', 'ﻻ'}[rng.IntN(7)])
+		}
+		in := b.String()
+		if got, want := string(foldCommon([]byte(in))), string(foldTables([]byte(in))); got != want {
+			t.Fatalf("%+q: folded to %+q, the tables give %+q", in, got, want)
+		}
+	}
+	// An unchanged word is not copied.
+	word := []byte("привет")
+	if out := foldCommon(word); &out[0] != &word[0] {
+		t.Error("a folded word was copied")
 	}
 }

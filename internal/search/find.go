@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -26,6 +28,9 @@ const (
 	facetSections = 50
 	facetLangs    = len(searchLangs)
 	facetMonths   = 240
+	// facetCombinations bounds the values of fieldFacet a search counts:
+	// far more than seven languages, fifty sections and twenty years make.
+	facetCombinations = 1 << 20
 )
 
 // Search runs a request. A query the user must change is a *QueryError
@@ -44,6 +49,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	langs := requestLangs(r.Langs)
 	var perLang []query.Query
 	sets := map[string]termSet{}
+	phrases := false
 	for _, l := range langs {
 		lq := ix.as.buildLangQuery(l, q)
 		if lq.query == nil {
@@ -51,6 +57,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		}
 		perLang = append(perLang, lq.query)
 		sets[l] = lq.terms
+		phrases = phrases || lq.phrases
 	}
 	filter, possible := requestFilter(r)
 	if len(perLang) == 0 || !possible {
@@ -61,17 +68,39 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	top := query.NewBooleanQuery([]query.Query{disjunction(perLang)}, nil, nil)
 	top.AddFilter(filter)
 
-	req := bleve.NewSearchRequestOptions(tiesEqual(top), limit, offset, false)
-	req.SortBy([]string{"-_score", "-" + fieldTime})
-	req.Fields = []string{fieldLang, fieldSection, fieldTime, fieldFamily}
+	fields := []string{fieldLang, fieldSection, fieldTime, fieldFamily}
 	for _, l := range langs {
-		req.Fields = append(req.Fields, headlineField(l))
+		fields = append(fields, headlineField(l))
 	}
 	if r.Highlight {
-		req.Fields = append(req.Fields, fieldBody)
+		fields = append(fields, fieldBody)
 	}
+
+	// Hits are ordered by score, newest first among equals. Sorting every
+	// hit by score and time would read the time of each of the tens of
+	// thousands of stories holding a common word, the larger part of such
+	// a search; ranking by score alone lets Bleve keep a small heap of the
+	// best. So the page is fetched by score with one hit more on each
+	// side, and put in time order among equals here; only when equal
+	// scores straddle an edge of the page (which hits fall on it then
+	// depends on their times) is the search run again with the full sort.
+	// A search that checks word positions is sorted in full at once: the
+	// positions cost it several times what the sort does, and running it
+	// twice would cost twice.
+	from, edge := offset, 0
+	if offset > 0 {
+		from, edge = offset-1, 1
+	}
+	req := bleve.NewSearchRequestOptions(tiesEqual(top), limit+edge+1, from, false)
+	if phrases {
+		req = bleve.NewSearchRequestOptions(tiesEqual(top), limit, offset, false)
+		req.SortBy(fullSort())
+	}
+	req.Fields = fields
 	if r.Facets {
-		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetSections+facetLangs+facetMonths))
+		// Every combination of language, section and month is counted
+		// (a few thousand at most), then added up by part.
+		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetCombinations))
 	}
 
 	ix.mu.RLock()
@@ -83,8 +112,27 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
-	for _, dm := range res.Hits {
+	out := Result{Total: res.Total}
+	if r.Facets {
+		out.Facets = facetCounts(res.Facets[fieldFacet])
+	}
+	page := res.Hits
+	switch {
+	case phrases:
+		// Sorted in full already.
+	case straddles(page, edge, limit):
+		full := bleve.NewSearchRequestOptions(tiesEqual(top), limit, offset, false)
+		full.SortBy(fullSort())
+		full.Fields = fields
+		if res, err = ix.idx.SearchInContext(ctx, full); err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
+		}
+		page = res.Hits
+	default:
+		page = page[min(edge, len(page)):min(edge+limit, len(page))]
+	}
+	out.Hits = make([]Hit, 0, len(page))
+	for _, dm := range page {
 		h, ok := hitFrom(dm)
 		if !ok {
 			continue
@@ -95,11 +143,31 @@ func (ix *Index) Search(ctx context.Context, r Request) (Result, error) {
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	if r.Facets {
-		out.Facets = facetCounts(res.Facets[fieldFacet])
-	}
+	// Scores are rounded (tiesEqual), so equal means equal; the sort is
+	// stable, so stories equal in score and time keep Bleve's order, as
+	// the full sort leaves them.
+	sort.SliceStable(out.Hits, func(i, j int) bool {
+		if a, b := out.Hits[i].Score, out.Hits[j].Score; a != b {
+			return a > b
+		}
+		return out.Hits[i].Time.After(out.Hits[j].Time)
+	})
 	out.Took = time.Since(began)
 	return out, nil
+}
+
+// fullSort is the order of hits: by score, then newest first.
+func fullSort() []string { return []string{"-_score", "-" + fieldTime} }
+
+// straddles reports whether hits fetched by score alone, with edge hits
+// before the page (0 or 1) and one after it, have equal scores on both
+// sides of an edge of the page of limit hits.
+func straddles(hits []*search.DocumentMatch, edge, limit int) bool {
+	if edge == 1 && len(hits) > 1 && hits[0].Score == hits[1].Score {
+		return true
+	}
+	last := edge + limit - 1
+	return len(hits) > last+1 && hits[last].Score == hits[last+1].Score
 }
 
 // pageBounds applies the defaults and limits to a requested page.
@@ -201,24 +269,47 @@ func hitFrom(dm *search.DocumentMatch) (Hit, bool) {
 	return h, true
 }
 
-// facetCounts splits the counts of fieldFacet by kind, largest first as
-// Bleve gives them, each list cut to its size.
+// facetCounts adds up the counts of the values of fieldFacet by language,
+// section and month, each largest first (then in byte order, as Bleve
+// orders a facet's terms), each cut to its size.
 func facetCounts(fr *search.FacetResult) Facets {
 	var f Facets
 	if fr == nil || fr.Terms == nil {
 		return f
 	}
+	langs, sections, months := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, t := range fr.Terms.Terms() {
-		kind, value := t.Term[:min(2, len(t.Term))], t.Term[min(2, len(t.Term)):]
-		c := FacetCount{Term: value, Count: t.Count}
-		switch {
-		case kind == facetSection && len(f.Sections) < facetSections:
-			f.Sections = append(f.Sections, c)
-		case kind == facetLang && len(f.Langs) < facetLangs:
-			f.Langs = append(f.Langs, c)
-		case kind == facetMonth && len(f.Months) < facetMonths:
-			f.Months = append(f.Months, c)
+		lang, rest, _ := strings.Cut(t.Term, facetSep)
+		section, month, _ := strings.Cut(rest, facetSep)
+		for _, p := range []struct {
+			m map[string]int
+			v string
+		}{{langs, lang}, {sections, section}, {months, month}} {
+			if p.v != "" {
+				p.m[p.v] += t.Count
+			}
 		}
 	}
+	f.Langs = largest(langs, facetLangs)
+	f.Sections = largest(sections, facetSections)
+	f.Months = largest(months, facetMonths)
 	return f
+}
+
+// largest lists counts largest first, then in byte order, at most n.
+func largest(counts map[string]int, n int) []FacetCount {
+	if len(counts) == 0 {
+		return nil
+	}
+	out := make([]FacetCount, 0, len(counts))
+	for term, c := range counts {
+		out = append(out, FacetCount{Term: term, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Term < out[j].Term
+	})
+	return out[:min(n, len(out))]
 }

@@ -18,7 +18,7 @@ import (
 // the point where one batch holds too much in memory.
 const (
 	followBatch  = 500
-	rebuildBatch = 500
+	rebuildBatch = 1000
 	// deskPage is the store's largest page of DeskStories.
 	deskPage = 200
 )
@@ -193,6 +193,10 @@ func (f *Follower) Reindex(ctx context.Context, progress func(done, total int)) 
 // change meanwhile: a story that moves up the list (updated) or pushes the
 // others down (created) has a change after that position, and the next
 // pass of the follower rebuilds it; at worst a story is indexed twice.
+//
+// Reading and indexing overlap: one goroutine reads the next batch of
+// stories from the store while the last is written to the index, so that
+// a rebuild keeps two cores busy.
 func (f *Follower) rebuild(ctx context.Context, last int64, progress func(done, total int)) (stories int, docs int, err error) {
 	total, err := f.st.CountDeskStories(ctx, store.DeskQuery{})
 	if err != nil {
@@ -201,45 +205,67 @@ func (f *Follower) rebuild(ctx context.Context, last int64, progress func(done, 
 	if progress != nil {
 		progress(0, total)
 	}
-	now := f.now()
-	var batch []Doc
-	var skipped []int64
-	pending := 0
-	flush := func() error {
-		if len(batch) == 0 && len(skipped) == 0 {
-			return nil
-		}
-		if err := f.ix.Apply(ctx, batch, skipped, 0); err != nil {
-			return err
-		}
-		docs += len(batch)
-		stories += pending
-		batch, skipped, pending = batch[:0], skipped[:0], 0
-		if progress != nil {
-			progress(stories, max(total, stories))
-		}
-		return nil
+	type batch struct {
+		docs    []Doc
+		skipped []int64
+		stories int
 	}
-	for offset := 0; ; offset += deskPage {
-		list, err := f.st.DeskStories(ctx, store.DeskQuery{Limit: deskPage, Offset: offset})
-		if err != nil {
-			return stories, docs, fmt.Errorf("search: rebuild: %w", err)
-		}
-		built, skip, err := docsFor(ctx, f.st, list, now)
-		if err != nil {
-			return stories, docs, fmt.Errorf("search: rebuild: %w", err)
-		}
-		batch = append(batch, built...)
-		skipped = append(skipped, skip...)
-		pending += len(list)
-		if pending >= rebuildBatch || len(list) < deskPage {
-			if err := flush(); err != nil {
-				return stories, docs, fmt.Errorf("search: rebuild: %w", err)
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 1)
+	var readErr error
+	go func() {
+		defer close(batches)
+		now := f.now()
+		var b batch
+		for offset := 0; ; offset += deskPage {
+			list, err := f.st.DeskStories(rctx, store.DeskQuery{Limit: deskPage, Offset: offset})
+			if err != nil {
+				readErr = err
+				return
+			}
+			built, skip, err := docsFor(rctx, f.st, list, now)
+			if err != nil {
+				readErr = err
+				return
+			}
+			b.docs = append(b.docs, built...)
+			b.skipped = append(b.skipped, skip...)
+			b.stories += len(list)
+			end := len(list) < deskPage
+			if b.stories >= rebuildBatch || end {
+				select {
+				case batches <- b:
+				case <-rctx.Done():
+					readErr = rctx.Err()
+					return
+				}
+				b = batch{}
+			}
+			if end {
+				return
 			}
 		}
-		if len(list) < deskPage {
-			break
+	}()
+	for b := range batches {
+		if err == nil && (len(b.docs) > 0 || len(b.skipped) > 0) {
+			if err = f.ix.Apply(ctx, b.docs, b.skipped, 0); err != nil {
+				cancel() // the reader stops, and the loop drains what it sent
+				continue
+			}
 		}
+		docs += len(b.docs)
+		stories += b.stories
+		if progress != nil && err == nil {
+			progress(stories, max(total, stories))
+		}
+	}
+	// The channel is closed: readErr is settled.
+	if err == nil {
+		err = readErr
+	}
+	if err != nil {
+		return stories, docs, fmt.Errorf("search: rebuild: %w", err)
 	}
 	// Only now does the index claim the position: a rebuild cut short
 	// leaves it at 0, and the next pass starts over.

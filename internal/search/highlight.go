@@ -42,7 +42,7 @@ func (as analyzers) snippet(lang, headline, text string, terms termSet) []Span {
 		width = snippetRunesZh
 	}
 	text = cutBytes(text, snippetScanBytes)
-	if ms := as.matches(lang, text, terms); len(ms) > 0 {
+	if ms := as.bodyMatches(lang, text, terms, width); len(ms) > 0 {
 		return passage(text, ms, width)
 	}
 	if ms := as.matches(lang, headline, terms); len(ms) > 0 {
@@ -55,6 +55,51 @@ func (as analyzers) snippet(lang, headline, text string, terms termSet) []Span {
 		return nil
 	}
 	return passage(text, nil, width)
+}
+
+// snippetChunk is how much of a text bodyMatches analyses at a time.
+const snippetChunk = 2 << 10
+
+// bodyMatches is matches over text analysed a chunk at a time, which
+// stops after the first chunk where one passage of width holds every
+// term: no passage further on can hold more, and most texts show the
+// words of a query in their first paragraphs, so a long text is seldom
+// analysed to its end. (Among passages with every term, one further on
+// might hold more of them; the first is as good a snippet.)
+func (as analyzers) bodyMatches(lang, text string, terms termSet, width int) []match {
+	var ms []match
+	for at := 0; at < len(text); {
+		end := chunkEnd(text, at, snippetChunk)
+		for _, m := range as.matches(lang, text[at:end], terms) {
+			m.start, m.end = m.start+at, m.end+at
+			ms = append(ms, m)
+		}
+		at = end
+		if at < len(text) && len(ms) > 0 {
+			if _, distinct, _ := bestWindow(text, ms, width); distinct == len(terms) {
+				break
+			}
+		}
+	}
+	return ms
+}
+
+// chunkEnd is where a chunk of text from at, of about size bytes, ends:
+// at a line break, else a space, so that no word is cut in two, else at
+// size (a text without either, as Chinese may be, is cut between
+// characters, which the bigram analyser reads as two runs).
+func chunkEnd(text string, at, size int) int {
+	if len(text)-at <= size {
+		return len(text)
+	}
+	cut := cutBytes(text[at:], size)
+	if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+		return at + i + 1
+	}
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		return at + i + 1
+	}
+	return at + len(cut)
 }
 
 // matches are the tokens of text whose terms are in terms, in order.
@@ -88,19 +133,7 @@ func (as analyzers) matches(lang, text string, terms termSet) []match {
 func passage(text string, ms []match, width int) []Span {
 	start, end := 0, advanceRunes(text, 0, width)
 	if len(ms) > 0 {
-		best, bestDistinct, bestCount := 0, -1, -1
-		for i := 0; i < len(ms) && i < snippetCandidates; i++ {
-			limit := advanceRunes(text, ms[i].start, width)
-			distinct := map[string]bool{}
-			count := 0
-			for j := i; j < len(ms) && ms[j].end <= limit; j++ {
-				distinct[ms[j].term] = true
-				count++
-			}
-			if len(distinct) > bestDistinct || (len(distinct) == bestDistinct && count > bestCount) {
-				best, bestDistinct, bestCount = i, len(distinct), count
-			}
-		}
+		best, _, _ := bestWindow(text, ms, width)
 		// Some words before the first match, for context.
 		lead := width / 5
 		first := ms[best].start
@@ -111,6 +144,27 @@ func passage(text string, ms []match, width int) []Span {
 		return spans(text, start, end, ms)
 	}
 	return spans(text, start, snapEnd(text, start, end), nil)
+}
+
+// bestWindow finds the match that begins the window of width characters
+// holding the most distinct matched terms, then the most matches, then
+// the earliest; it returns the match's index and the window's counts.
+func bestWindow(text string, ms []match, width int) (best, distinct, count int) {
+	distinct, count = -1, -1
+	seen := map[string]bool{}
+	for i := 0; i < len(ms) && i < snippetCandidates; i++ {
+		limit := advanceRunes(text, ms[i].start, width)
+		clear(seen)
+		n := 0
+		for j := i; j < len(ms) && ms[j].end <= limit; j++ {
+			seen[ms[j].term] = true
+			n++
+		}
+		if len(seen) > distinct || (len(seen) == distinct && n > count) {
+			best, distinct, count = i, len(seen), n
+		}
+	}
+	return best, distinct, count
 }
 
 // spans cuts text[start:end] into marked and unmarked pieces, with

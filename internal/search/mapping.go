@@ -16,7 +16,7 @@ import (
 // mappingVersion names the fields and analysers below. Change it whenever
 // either changes: Open empties an index written with another version, and
 // the change log follower rebuilds it from position 0.
-const mappingVersion = "2"
+const mappingVersion = "4"
 
 // Field names. Text fields carry the language in their name so that each
 // language's words are kept and queried with that language's analyser;
@@ -24,10 +24,10 @@ const mappingVersion = "2"
 const (
 	fieldLang    = "lang"    // keyword, stored (Hit, Related's filter)
 	fieldSection = "section" // keyword, stored (Hit, filters)
-	// fieldFacet holds a story's section, language and month as
-	// "s:world", "l:ur", "m:2024-07", with doc values: facets read one
-	// field per hit instead of three, which halves their cost on a search
-	// with tens of thousands of hits.
+	// fieldFacet holds a story's language, section and month as one
+	// value, "ur\x1fworld\x1f2024-07" (facetValue), with doc values:
+	// facets read one short value per hit, which on a search with tens of
+	// thousands of hits costs a third of reading three.
 	fieldFacet  = "facet"
 	fieldVis    = "vis"    // keyword: "public" and/or "desk"
 	fieldTime   = "time"   // date, stored, doc values (sort, range)
@@ -37,10 +37,8 @@ const (
 	visPublic = "public"
 	visDesk   = "desk"
 
-	// Prefixes of the values of fieldFacet.
-	facetSection = "s:"
-	facetLang    = "l:"
-	facetMonth   = "m:"
+	// facetSep separates the parts of a fieldFacet value.
+	facetSep = "\x1f"
 )
 
 // headlineField is the headline of a language: stored (hits show it) and
@@ -82,7 +80,11 @@ const (
 	optIndex  = index.IndexField
 	optStore  = index.StoreField
 	optVector = index.IncludeTermVectors
-	optDV     = index.DocValues
+	// Doc values (the sort key and the facets) are left uncompressed: a
+	// search whose hits reach every part of the index would otherwise
+	// decompress all of them, which took a fifth of the time of a search
+	// for a common word at 100,000 stories. They are a few bytes a story.
+	optDV = index.DocValues | index.SkipDVCompression
 )
 
 // fieldSpecs lists every field of the index.
@@ -167,6 +169,16 @@ func newAnalyzers() (analyzers, error) {
 		as.stop[l] = stopTerms(as.byName[analyzerName(l)], list)
 	}
 	return as, nil
+}
+
+// facetValue is a document's value of fieldFacet: its language, section
+// and month ("" for none).
+func facetValue(d Doc) string {
+	month := ""
+	if timeRepresentable(d.Time) {
+		month = d.Time.UTC().Format("2006-01")
+	}
+	return d.Lang + facetSep + d.Section + facetSep + month
 }
 
 // docID is the index document id of a story's published version ("p")
@@ -259,10 +271,6 @@ func (as analyzers) buildDocument(d Doc, storeBody bool) (*document.Document, er
 	}
 	keyword(fieldLang, d.Lang, optIndex|optStore)
 	keyword(fieldSection, d.Section, optIndex|optStore)
-	keyword(fieldFacet, facetLang+d.Lang, optIndex|optDV)
-	if d.Section != "" {
-		keyword(fieldFacet, facetSection+d.Section, optIndex|optDV)
-	}
 	if d.Public {
 		keyword(fieldVis, visPublic, optIndex)
 	}
@@ -279,8 +287,8 @@ func (as analyzers) buildDocument(d Doc, storeBody bool) (*document.Document, er
 			return nil, fmt.Errorf("search: story %d: time: %w", d.StoryID, err)
 		}
 		doc.AddField(f)
-		keyword(fieldFacet, facetMonth+t.Format("2006-01"), optIndex|optDV)
 	}
+	keyword(fieldFacet, facetValue(d), optIndex|optDV)
 	if d.FamilyID != 0 {
 		doc.AddField(document.NewNumericFieldWithIndexingOptions(fieldFamily, nil, float64(d.FamilyID), optStore))
 	}

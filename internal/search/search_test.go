@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 func TestScope(t *testing.T) {
@@ -219,21 +222,24 @@ func TestPagination(t *testing.T) {
 	if err := ix.Apply(ctx, docs, nil, 1); err != nil {
 		t.Fatal(err)
 	}
-	var all []int64
-	for _, off := range []int{0, 10, 20} {
-		res := mustSearch(t, ix, Request{Query: "archive", Offset: off})
-		if res.Total != 25 {
-			t.Fatalf("total %d", res.Total)
-		}
-		all = append(all, ids(res)...)
-	}
-	// Equal scores: newest first, across pages, no repeats.
+	// Equal scores: newest first, across pages, no repeats; for words
+	// alone and for a search that also checks their positions.
 	want := []int64{}
 	for i := 24; i >= 0; i-- {
 		want = append(want, int64(100+i))
 	}
-	if !slices.Equal(all, want) {
-		t.Errorf("pages %v, want %v", all, want)
+	for _, q := range []string{"archive", "archive note", `"archive note"`} {
+		var all []int64
+		for _, off := range []int{0, 10, 20} {
+			res := mustSearch(t, ix, Request{Query: q, Offset: off})
+			if res.Total != 25 {
+				t.Fatalf("%s: total %d", q, res.Total)
+			}
+			all = append(all, ids(res)...)
+		}
+		if !slices.Equal(all, want) {
+			t.Errorf("%s: pages %v, want %v", q, all, want)
+		}
 	}
 	if res := mustSearch(t, ix, Request{Query: "archive", Limit: 1000}); len(res.Hits) != 25 {
 		t.Errorf("limit 1000: %d hits", len(res.Hits))
@@ -249,6 +255,58 @@ func TestPagination(t *testing.T) {
 	} {
 		if o, l := pageBounds(c.off, c.lim); o != c.wantOff || l != c.wantLim {
 			t.Errorf("pageBounds(%d, %d) = %d, %d", c.off, c.lim, o, l)
+		}
+	}
+}
+
+// Every page, at every offset and size, is the slice of one order: score
+// first, newest first among equal scores, whether equal scores fall inside
+// a page or across its edges.
+func TestPagesOfEqualScores(t *testing.T) {
+	ix, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// Groups of stories with the word k times in texts of equal length, so
+	// that scores fall with k and are equal within a group; times are
+	// shuffled against ids, so that index order is not time order.
+	type story struct {
+		id int64
+		k  int
+		at time.Time
+	}
+	var all []story
+	var docs []Doc
+	id := int64(1)
+	for _, g := range []struct{ k, n int }{{5, 3}, {4, 4}, {3, 1}, {2, 5}, {1, 3}} {
+		for i := range g.n {
+			at := day("2024-01-01").AddDate(0, 0, int(id*7919%31)+i)
+			body := strings.Repeat("archive ", g.k) + strings.Repeat("filler ", 10-g.k)
+			docs = append(docs, Doc{StoryID: id, Lang: "en", Headline: "Note", Body: body, Time: at, Public: true, Desk: true})
+			all = append(all, story{id, g.k, at})
+			id++
+		}
+	}
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortStableFunc(all, func(a, b story) int {
+		if a.k != b.k {
+			return b.k - a.k
+		}
+		return b.at.Compare(a.at)
+	})
+	var want []int64
+	for _, s := range all {
+		want = append(want, s.id)
+	}
+	for offset := 0; offset <= len(want); offset++ {
+		for limit := 1; limit <= 7; limit++ {
+			got := ids(mustSearch(t, ix, Request{Query: "archive", Offset: offset, Limit: limit}))
+			if w := want[offset:min(offset+limit, len(want))]; !slices.Equal(got, w) {
+				t.Errorf("offset %d limit %d: %v, want %v", offset, limit, got, w)
+			}
 		}
 	}
 }
@@ -495,4 +553,101 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A long text is analysed a chunk at a time for its snippet: matches in
+// later chunks are found at their place in the text, and the first
+// passage that holds every word ends the search.
+func TestSnippetChunks(t *testing.T) {
+	as := testAnalyzers(t)
+	filler := strings.Repeat("Nothing to see in this sentence at all.\n", 150) // 6 KB: three chunks
+	terms := func(words ...string) termSet {
+		set := termSet{}
+		for _, w := range words {
+			addTerms(set, as.tokens(analyzerName("en"), w))
+		}
+		return set
+	}
+	text := func(spans []Span) (all, marked string) {
+		var m []string
+		for _, s := range spans {
+			all += s.Text
+			if s.Mark {
+				m = append(m, s.Text)
+			}
+		}
+		return all, strings.Join(m, "|")
+	}
+	cases := []struct {
+		name, body  string
+		terms       termSet
+		want, marks string
+	}{
+		{"only in a later chunk", filler + filler + "The crane collapsed.", terms("crane"), "The crane collapsed.", "crane"},
+		{"together only later", "A crane stood here.\n" + filler + filler + "Then the crane collapsed.\n", terms("crane", "collapsed"), "Then the crane collapsed.", "crane|collapsed"},
+		{"first passage with every word", "The crane collapsed early.\n" + filler + "The crane collapsed, crane and crane collapsed.\n", terms("crane", "collapsed"), "The crane collapsed early.", "crane|collapsed"},
+	}
+	for _, c := range cases {
+		all, marked := text(as.snippet("en", "Headline", c.body, c.terms))
+		if !strings.Contains(all, c.want) || marked != c.marks {
+			t.Errorf("%s: snippet %q marking %q; want it to show %q marking %q", c.name, all, marked, c.want, c.marks)
+		}
+	}
+}
+
+// Facet counts are the counts of the combined values added up by part; a
+// story without a section or a date counts for its language only.
+func TestFacetCounts(t *testing.T) {
+	fr := &search.FacetResult{Terms: &search.TermFacets{}}
+	for _, tf := range []struct {
+		term  string
+		count int
+	}{
+		{"en\x1fworld\x1f2024-07", 3}, {"en\x1f\x1f", 2}, {"ur\x1fworld\x1f2024-06", 2}, {"ar\x1fsport\x1f2024-06", 1}, {"zh\x1f\x1f2024-05", 2},
+	} {
+		fr.Terms.Add(&search.TermFacet{Term: tf.term, Count: tf.count})
+	}
+	got := facetCounts(fr)
+	want := Facets{
+		Sections: []FacetCount{{"world", 5}, {"sport", 1}},
+		Langs:    []FacetCount{{"en", 5}, {"ur", 2}, {"zh", 2}, {"ar", 1}},
+		Months:   []FacetCount{{"2024-06", 3}, {"2024-07", 3}, {"2024-05", 2}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("facets %+v, want %+v", got, want)
+	}
+	if got := largest(map[string]int{"a": 1, "b": 3, "c": 2}, 2); fmt.Sprint(got) != "[{b 3} {c 2}]" {
+		t.Errorf("largest two: %v", got)
+	}
+}
+
+// Stories with the words as typed get exactly proximityBonus on top of
+// their score, and scores carry no floating-point noise.
+func TestProximityBonus(t *testing.T) {
+	ix, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Doc{
+		{StoryID: 1, Lang: "en", Headline: "One", Body: "alpha beta gamma delta", Public: true, Desk: true},
+		{StoryID: 2, Lang: "en", Headline: "Two", Body: "alpha gamma beta delta", Public: true, Desk: true},
+	}
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSearch(t, ix, Request{Query: "alpha beta", Langs: []string{"en"}})
+	if got := ids(res); !slices.Equal(got, []int64{1, 2}) {
+		t.Fatalf("hits %v", got)
+	}
+	// The two stories have the same words in texts of the same length:
+	// only the bonus tells them apart.
+	if d := res.Hits[0].Score - res.Hits[1].Score; math.Abs(d-proximityBonus) > 1e-9 {
+		t.Errorf("scores %v and %v differ by %v, want the bonus %v", res.Hits[0].Score, res.Hits[1].Score, d, proximityBonus)
+	}
+	for _, h := range res.Hits {
+		if h.Score != math.Round(h.Score*1e9)/1e9 {
+			t.Errorf("score %v is not rounded", h.Score)
+		}
+	}
 }
