@@ -37,8 +37,8 @@ const waitingStates = `('queued', 'failed', 'unavailable')`
 // queues nothing twice, and two followers racing over the same changes
 // both succeed, the unique (story, version) keeping one row.
 func (db *DB) EnqueueAudio(ctx context.Context, follower string, seq int64, jobs []AudioJob) (int, error) {
-	if follower == "" || len(follower) > maxFollowerName || !utf8.ValidString(follower) || strings.IndexByte(follower, 0) >= 0 || seq < 0 {
-		return 0, fmt.Errorf("store: enqueue audio: %w: a follower name of at most %d bytes and a sequence number of 0 or more", story.ErrInvalid, maxFollowerName)
+	if err := checkFollower(follower, seq); err != nil {
+		return 0, fmt.Errorf("store: enqueue audio: %w", err)
 	}
 	for _, j := range jobs {
 		if j.StoryID <= 0 || (!j.Withdraw && j.Version < 1) || j.At.IsZero() {
@@ -91,13 +91,7 @@ func (db *DB) EnqueueAudio(ctx context.Context, follower string, seq int64, jobs
 				return fmt.Errorf("supersede story %d before version %d: %w", j.StoryID, j.Version, err)
 			}
 		}
-		// As SetFollowerSeq: a position never moves back.
-		_, err := c.exec(ctx, `
-			INSERT INTO followers (name, seq) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET
-				seq = CASE WHEN excluded.seq > followers.seq THEN excluded.seq ELSE followers.seq END`,
-			follower, seq)
-		return err
+		return setFollower(ctx, c, follower, seq)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue audio: %w", err)

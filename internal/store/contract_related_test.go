@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -18,6 +19,7 @@ func relatedContract() []contractTest {
 		{"related: refused choices", testRelatedRefused},
 		{"related: audit in the same transaction", testRelatedAudit},
 		{"related: concurrent pins", testRelatedConcurrentPins},
+		{"related: stored lists", testRelatedLists},
 	}
 }
 
@@ -290,5 +292,99 @@ func testRelatedConcurrentPins(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 	}
 	if es := auditLog(t, db, audit.Query{StoryID: main}); len(es) != n {
 		t.Errorf("%d audit entries, want %d", len(es), n)
+	}
+}
+
+// testRelatedLists stores, replaces and reads lists: the follower moves
+// with them, a changed list appends a related change for its story and an
+// unchanged or first list does not, a deleted story's list is left out,
+// and bad lists are refused whole.
+func testRelatedLists(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
+	ctx := t.Context()
+	ss := relatedStories(t, db, 4)
+	a, b, c, d := ss[0], ss[1], ss[2], ss[3]
+	pa := publish(t, db, a, at(1))
+
+	if _, ok, err := db.RelatedList(ctx, a); err != nil || ok {
+		t.Fatalf("list before any: ok %v, err %v", ok, err)
+	}
+	last := func() int64 {
+		seq, err := db.LastSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	start := last()
+	n, err := db.SaveRelatedLists(ctx, "related", 7, []RelatedList{
+		{StoryID: a, Version: pa.Version, IDs: []int64{c, b}},
+		{StoryID: b, Version: 1, IDs: nil},
+	})
+	if err != nil || n != 0 {
+		t.Fatalf("first lists: %d changed, %v; want 0 (a first list changes no page)", n, err)
+	}
+	if last() != start {
+		t.Errorf("first lists appended changes")
+	}
+	l, ok, err := db.RelatedList(ctx, a)
+	if err != nil || !ok || l.StoryID != a || l.Version != pa.Version || !slices.Equal(l.IDs, []int64{c, b}) {
+		t.Errorf("list of %d: %+v ok %v err %v; want version %d ids [%d %d]", a, l, ok, err, pa.Version, c, b)
+	}
+	if l, ok, err := db.RelatedList(ctx, b); err != nil || !ok || len(l.IDs) != 0 {
+		t.Errorf("empty list of %d: %+v ok %v err %v", b, l, ok, err)
+	}
+	if seq, err := db.FollowerSeq(ctx, "related"); err != nil || seq != 7 {
+		t.Errorf("follower at %d (%v), want 7", seq, err)
+	}
+
+	// The same list again changes nothing; a new order does, once.
+	if n, err := db.SaveRelatedLists(ctx, "related", 5, []RelatedList{{StoryID: a, Version: pa.Version, IDs: []int64{c, b}}}); err != nil || n != 0 {
+		t.Fatalf("same list: %d changed, %v", n, err)
+	}
+	if seq, _ := db.FollowerSeq(ctx, "related"); seq != 7 {
+		t.Errorf("follower moved back to %d", seq)
+	}
+	if n, err := db.SaveRelatedLists(ctx, "related", 9, []RelatedList{{StoryID: a, Version: pa.Version, IDs: []int64{b, c, d}}}); err != nil || n != 1 {
+		t.Fatalf("new list: %d changed, %v; want 1", n, err)
+	}
+	chs, err := db.Changes(ctx, start, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chs) != 1 || chs[0].Kind != story.ChangeRelated || chs[0].StoryID != a || chs[0].Version != pa.Version {
+		t.Errorf("changes after a new list: %+v; want one related change of story %d", chs, a)
+	}
+	if l, _, _ := db.RelatedList(ctx, a); !slices.Equal(l.IDs, []int64{b, c, d}) {
+		t.Errorf("list of %d now %v", a, l.IDs)
+	}
+
+	// Refused whole: nothing of the good list lands, the follower stays.
+	bad := [][]RelatedList{
+		{{StoryID: 0, Version: 1}},
+		{{StoryID: a, Version: 0}},
+		{{StoryID: a, Version: 1, IDs: make([]int64, maxRelatedIDs+1)}},
+	}
+	for _, lists := range bad {
+		all := append([]RelatedList{{StoryID: c, Version: 1, IDs: []int64{a}}}, lists...)
+		if _, err := db.SaveRelatedLists(ctx, "related", 99, all); !errors.Is(err, story.ErrInvalid) {
+			t.Errorf("save %+v: %v, want story.ErrInvalid", lists, err)
+		}
+	}
+	if _, err := db.SaveRelatedLists(ctx, "", 99, nil); !errors.Is(err, story.ErrInvalid) {
+		t.Errorf("no follower name: %v", err)
+	}
+	if _, ok, _ := db.RelatedList(ctx, c); ok {
+		t.Errorf("a refused save stored a list")
+	}
+	if seq, _ := db.FollowerSeq(ctx, "related"); seq != 9 {
+		t.Errorf("follower at %d after refused saves, want 9", seq)
+	}
+
+	// A story deleted meanwhile is passed over.
+	if n, err := db.SaveRelatedLists(ctx, "related", 10, []RelatedList{{StoryID: 1 << 40, Version: 1, IDs: []int64{a}}}); err != nil || n != 0 {
+		t.Errorf("list of a missing story: %d, %v", n, err)
+	}
+	if _, ok, _ := db.RelatedList(ctx, 1<<40); ok {
+		t.Errorf("a missing story's list was stored")
 	}
 }

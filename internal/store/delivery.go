@@ -148,8 +148,8 @@ func checkNewDelivery(d Delivery) error {
 // (endpoint, change) rule keeps the first row and the position keeps the
 // furthest seq.
 func (db *DB) EnqueueDeliveries(ctx context.Context, follower string, seq int64, ds []Delivery) (int, error) {
-	if follower == "" || len(follower) > maxFollowerName || !utf8.ValidString(follower) || strings.IndexByte(follower, 0) >= 0 || seq < 0 {
-		return 0, fmt.Errorf("store: enqueue deliveries: %w: a follower name of at most %d bytes and a sequence number of 0 or more", story.ErrInvalid, maxFollowerName)
+	if err := checkFollower(follower, seq); err != nil {
+		return 0, fmt.Errorf("store: enqueue deliveries: %w", err)
 	}
 	for _, d := range ds {
 		if err := checkNewDelivery(d); err != nil {
@@ -180,13 +180,7 @@ func (db *DB) EnqueueDeliveries(ctx context.Context, follower string, seq int64,
 			}
 			added += int(n)
 		}
-		// As SetFollowerSeq: a position never moves back.
-		_, err := c.exec(ctx, `
-			INSERT INTO followers (name, seq) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET
-				seq = CASE WHEN excluded.seq > followers.seq THEN excluded.seq ELSE followers.seq END`,
-			follower, seq)
-		return err
+		return setFollower(ctx, c, follower, seq)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue deliveries: %w", err)

@@ -28,6 +28,25 @@ type RelatedStore interface {
 	// unpin or an un-exclude), with a in the same transaction; ErrNotFound
 	// when there was none.
 	DeleteRelatedChoice(ctx context.Context, storyID, otherID int64, a audit.Entry) error
+	// RelatedList returns the list worked out for storyID's public page;
+	// ok is false when there is none.
+	RelatedList(ctx context.Context, storyID int64) (l RelatedList, ok bool, err error)
+	// SaveRelatedLists stores lists, each replacing its story's, and
+	// moves the named follower to seq (never back), in one transaction. A
+	// list whose ids differ from the one it replaces appends a related
+	// change for its story, so that caches drop the page that showed the
+	// old one; a story's first list appends none, since until then its
+	// page searched live for the same thing. A list of a story that no
+	// longer exists is left out. It returns how many lists changed.
+	SaveRelatedLists(ctx context.Context, follower string, seq int64, lists []RelatedList) (changed int, err error)
+}
+
+// RelatedList is the search index's choice for a story's page, kept
+// before the editors' choices and the page's links are applied.
+type RelatedList struct {
+	StoryID int64
+	Version int     // the published version whose text chose them
+	IDs     []int64 // best first
 }
 
 // RelatedKind is what an editor chose about another story.

@@ -419,20 +419,34 @@ func (db *DB) FollowerSeq(ctx context.Context, name string) (int64, error) {
 	return seq, nil
 }
 
+// checkFollower refuses a follower name or position no follower has.
+func checkFollower(name string, seq int64) error {
+	if name == "" || len(name) > maxFollowerName || !utf8.ValidString(name) || strings.IndexByte(name, 0) >= 0 || seq < 0 {
+		return fmt.Errorf("%w: a follower name of at most %d bytes and a sequence number of 0 or more", story.ErrInvalid, maxFollowerName)
+	}
+	return nil
+}
+
+// setFollower moves a follower to seq on c, inside the caller's
+// transaction when the move goes with what the follower wrote. A position
+// never moves back: two nodes following at once cannot undo each other's
+// progress.
+func setFollower(ctx context.Context, c conn, name string, seq int64) error {
+	_, err := c.exec(ctx, `
+		INSERT INTO followers (name, seq) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET
+			seq = CASE WHEN excluded.seq > followers.seq THEN excluded.seq ELSE followers.seq END`,
+		name, seq)
+	return err
+}
+
 // SetFollowerSeq saves the named follower's position. A position never
 // moves back: two nodes following at once cannot undo each other's progress.
 func (db *DB) SetFollowerSeq(ctx context.Context, name string, seq int64) error {
-	if name == "" || len(name) > maxFollowerName || !utf8.ValidString(name) || strings.IndexByte(name, 0) >= 0 || seq < 0 {
-		return fmt.Errorf("store: set follower %q: %w: a name of at most %d bytes and a sequence number of 0 or more", name, story.ErrInvalid, maxFollowerName)
+	if err := checkFollower(name, seq); err != nil {
+		return fmt.Errorf("store: set follower %q: %w", name, err)
 	}
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
-		_, err := c.exec(ctx, `
-			INSERT INTO followers (name, seq) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET
-				seq = CASE WHEN excluded.seq > followers.seq THEN excluded.seq ELSE followers.seq END`,
-			name, seq)
-		return err
-	})
+	err := db.write(ctx, func(c conn, _ *sql.Tx) error { return setFollower(ctx, c, name, seq) })
 	if err != nil {
 		return fmt.Errorf("store: set follower %q: %w", name, err)
 	}
