@@ -42,6 +42,7 @@ func commands() []command {
 		{name: "migrate", summary: "apply database migrations and exit; or move an agency from SQLite to PostgreSQL", usage: "qasid migrate [flags] | qasid migrate --from sqlite:PATH --to postgres://…", flags: migrateFlags},
 		importCommand(), feedAddCommand(), feedListCommand(),
 		{name: "bake", summary: "write the public site as static files into OUTDIR; --since writes only what changed", usage: "qasid bake [--since] [flags] OUTDIR", flags: bakeFlags},
+		{name: "related", summary: "work out the stored related-story lists still owed, on every core (after a bulk import; stop serve first)", usage: "qasid related [flags]", run: runRelated},
 		{name: "reindex", summary: "rebuild this node's search index from the store (stop serve first)", usage: "qasid reindex [flags]", run: runReindex},
 		{name: "user add", summary: "add a desk user; the password is read from standard input", usage: "qasid user add --email EMAIL --role ROLE[,ROLE] [flags] < password", flags: userAddFlags},
 		{name: "user list", summary: "list the desk's users", usage: "qasid user list [flags]", run: runUserList},

@@ -54,6 +54,12 @@ func runBake(ctx context.Context, env Env, cfg config.Config, out string, since 
 	if _, err := f.FollowOnce(ctx); err != nil {
 		return err
 	}
+	// A story without a stored list would search for one on each render
+	// and keep nothing; working the lists out first costs the same once,
+	// and keeps them for the server and the next bake.
+	if err := catchUpRelated(ctx, env, db, ix, log); err != nil {
+		return err
+	}
 	_, bgs, err := handler(cfg, log, db, ix)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/qasid/qasid/internal/render"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -13,6 +12,9 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/qasid/qasid/internal/related"
+	"github.com/qasid/qasid/internal/render"
 
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/desk"
@@ -269,6 +271,8 @@ func serve(ctx context.Context, env Env, cfg config.Config, log *slog.Logger, db
 	bg.Go(func() { bgs.voice.Run(bgCtx) }) // logs once whether speech is available
 	bg.Go(func() { pollFeeds(bgCtx, log, db, node) })
 	bg.Go(func() { follower.Run(bgCtx, searchEvery) })
+	lists := related.New(related.Options{Store: db, Index: ix, Log: log})
+	bg.Go(func() { lists.Run(bgCtx, relatedEvery, node) })
 	bg.Go(func() { bgs.cache.Follow(bgCtx, db, cacheEvery, log) })
 	defer func() { stopBackground(); bg.Wait() }()
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -83,7 +83,7 @@ func nfcInert(r rune) bool {
 		0x0400 <= r && r <= 0x0482, // Cyrillic
 		0x0600 <= r && r <= 0x060F, 0x061B <= r && r <= 0x064A, 0x0660 <= r && r <= 0x066F,
 		0x0671 <= r && r <= 0x06D5, 0x06EE <= r && r <= 0x06FF, // Arabic and Urdu
-		0x2002 <= r && r <= 0x206F, // general punctuation
+		0x2002 <= r && r <= 0x206F,                             // general punctuation
 		0x3000 <= r && r <= 0x3029, 0x3030 <= r && r <= 0x303F, // CJK punctuation
 		0x4E00 <= r && r <= 0x9FFF, // CJK ideographs
 		0xFE30 <= r && r <= 0xFFFD: // CJK compatibility and full-width forms

@@ -74,20 +74,26 @@ type Options struct {
 	Index *search.Index
 	Log   *slog.Logger     // nil discards
 	Now   func() time.Time // the time of the desk's changes; nil means time.Now
+	// Workers is how many lists Refresh works out at once; 0 means one.
+	// The server keeps one, leaving the other cores to readers; a command
+	// that only fills lists gives it every core.
+	Workers int
 }
 
-// Service computes related lists and keeps the editors' choices. It holds
+// Service computes related lists, keeps the editors' choices and follows
+// the change log to work out the lists of story pages (lists.go). It holds
 // no state of its own, so building one per request costs nothing.
 type Service struct {
-	st  store.Store
-	ix  *search.Index
-	log *slog.Logger
-	now func() time.Time
+	st      store.Store
+	ix      *search.Index
+	log     *slog.Logger
+	now     func() time.Time
+	workers int
 }
 
 // New returns a Service over o.Store and o.Index.
 func New(o Options) *Service {
-	s := &Service{st: o.Store, ix: o.Index, log: o.Log, now: o.Now}
+	s := &Service{st: o.Store, ix: o.Index, log: o.Log, now: o.Now, workers: max(1, o.Workers)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -105,29 +111,9 @@ func New(o Options) *Service {
 // A failing index does not fail the list: the pins are still worth showing
 // on a story page, so the failure is logged and the list is the pins alone.
 func (s *Service) For(ctx context.Context, st story.Story, now time.Time) ([]story.Story, error) {
-	choices, err := s.st.RelatedChoices(ctx, st.ID)
+	out, seen, err := s.pins(ctx, st, now)
 	if err != nil {
-		return nil, fmt.Errorf("related: story %d: %w", st.ID, err)
-	}
-	seen := map[int64]bool{st.ID: true}
-	var pins []int64
-	for _, c := range choices {
-		seen[c.OtherID] = true
-		if c.Kind == store.RelatedPin {
-			pins = append(pins, c.OtherID)
-		}
-	}
-	out := make([]story.Story, 0, Limit)
-	if len(pins) > 0 {
-		byID, err := s.st.PublicStoriesByID(ctx, pins, now)
-		if err != nil {
-			return nil, fmt.Errorf("related: story %d: %w", st.ID, err)
-		}
-		for _, id := range pins {
-			if o, ok := byID[id]; ok && o.Lang == st.Lang && len(out) < Limit {
-				out = append(out, o)
-			}
-		}
+		return nil, err
 	}
 	if s.ix == nil || len(out) == Limit {
 		return out, nil
@@ -148,6 +134,38 @@ func (s *Service) For(ctx context.Context, st story.Story, now time.Time) ([]sto
 		return out, nil
 	}
 	return append(out, more...), nil
+}
+
+// pins returns the editors' pins of st that readers may see at now, in
+// their order and at most Limit, and the ids a suggestion must not repeat:
+// st itself and every story the editors pinned or excluded.
+func (s *Service) pins(ctx context.Context, st story.Story, now time.Time) ([]story.Story, map[int64]bool, error) {
+	choices, err := s.st.RelatedChoices(ctx, st.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("related: story %d: %w", st.ID, err)
+	}
+	seen := map[int64]bool{st.ID: true}
+	var pins []int64
+	for _, c := range choices {
+		seen[c.OtherID] = true
+		if c.Kind == store.RelatedPin {
+			pins = append(pins, c.OtherID)
+		}
+	}
+	out := make([]story.Story, 0, Limit)
+	if len(pins) == 0 {
+		return out, seen, nil
+	}
+	byID, err := s.st.PublicStoriesByID(ctx, pins, now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("related: story %d: %w", st.ID, err)
+	}
+	for _, id := range pins {
+		if o, ok := byID[id]; ok && o.Lang == st.Lang && len(out) < Limit {
+			out = append(out, o)
+		}
+	}
+	return out, seen, nil
 }
 
 // alsoToken starts every Also Read token ("[[also:12]]"): a body without

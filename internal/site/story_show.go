@@ -250,12 +250,14 @@ func (s *Site) renderBody(ctx context.Context, l lang.Language, st story.Story, 
 
 // relatedCards is the story page's "Related stories" block: the editors'
 // pins, then the stories most like st in its language, as readers may see
-// them at now. Without a search index the pins alone are shown. The page
-// prints their headlines, so it depends on their families: a kill or a
-// correction of one drops the cached page at once. (A new pin or a newly
-// published story reaches a cached page when it expires.)
+// them at now, from the list stored for st (related.ForPage). Without a
+// search index or a stored list the pins alone are shown. The page prints
+// their headlines, so it depends on their families: a kill or a
+// correction of one drops the cached page at once. A pin, an exclusion,
+// and a stored list that changed (a new story like this one) append a
+// related change, which drops it too.
 func (s *Site) relatedCards(ctx context.Context, p page, st story.Story, now time.Time) ([]card, error) {
-	list, err := related.New(related.Options{Store: s.store, Index: s.search, Log: s.log}).For(ctx, st, now)
+	list, err := related.New(related.Options{Store: s.store, Index: s.search, Log: s.log}).ForPage(ctx, st, now)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/qasid/qasid/internal/config"
+	"github.com/qasid/qasid/internal/related"
+	"github.com/qasid/qasid/internal/search"
+	"github.com/qasid/qasid/internal/store"
+)
+
+// relatedEvery is how often the server's related-lists follower looks at
+// the log when nothing wakes it; a change wakes it at once, and it works
+// only as far as this node's index has read.
+const relatedEvery = time.Second
+
+// runRelated brings the search index and then the stored related lists up
+// to date and exits: after a bulk import, so that story pages and the bake
+// read their lists instead of searching for them (serve does the same in
+// the background, on one core; this uses every core).
+func runRelated(ctx context.Context, env Env, cfg config.Config, args []string) error {
+	if err := noArgs(env, args); err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no Qasid data in %s: no stories to relate", cfg.DataDir)
+		}
+	}
+	log := logger(env.Stderr, cfg)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ix, err := openIndex(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
+	if err != nil {
+		return err
+	}
+	if _, err := f.FollowOnce(ctx); err != nil {
+		return err
+	}
+	return catchUpRelated(ctx, env, db, ix, log)
+}
+
+// catchUpRelated works out the related lists the change log still owes,
+// on every core, with a progress bar of the changes read, and says what it
+// did on standard output.
+func catchUpRelated(ctx context.Context, env Env, db store.Store, ix *search.Index, log *slog.Logger) error {
+	from, err := db.FollowerSeq(ctx, related.FollowerName)
+	if err != nil {
+		return err
+	}
+	to, err := ix.Position()
+	if err != nil {
+		return err
+	}
+	if to <= from {
+		return nil
+	}
+	svc := related.New(related.Options{Store: db, Index: ix, Log: log, Workers: runtime.GOMAXPROCS(0)})
+	bar := newProgress(env.Stderr, "changes", int(to-from), isTerminal(env.Stderr))
+	shown := 0
+	start := time.Now()
+	n, err := svc.CatchUp(ctx, func(read int) {
+		bar.Add(read - shown)
+		shown = read
+	})
+	bar.Finish()
+	if err != nil {
+		return fmt.Errorf("related lists: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "related lists up to date: %d changes read in %.1f s\n", n, time.Since(start).Seconds())
+	return nil
+}
