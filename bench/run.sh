@@ -4,7 +4,7 @@
 # indexes it, serves it, and measures with wrk (2 threads, 64 connections,
 # 15 s after a 3 s warm-up) the story page (and nginx serving the same page
 # as a static file, in the same run), the home, section, search, RSS and
-# wire API; cold page renders; import, reindex and bake rates next to Hugo
+# wire API; cold page renders; import, reindex, related-list and bake rates next to Hugo
 # building the same stories; peak memory and data folder size. It writes
 # the results between the markers in BENCHMARKS.md.
 #
@@ -67,6 +67,10 @@ log "reindexing"
 /usr/bin/time -f '%e %U %S %M' -o "$W/reindex.time" "$Q" reindex --data "$DATA" >"$W/reindex.out" 2>&1
 read -r REINDEX_S REINDEX_CPU REINDEX_MB <<<"$(cputime reindex)"
 log "reindexed in ${REINDEX_S}s (${REINDEX_CPU}s CPU)"
+log "working out related lists"
+/usr/bin/time -f '%e %U %S %M' -o "$W/related.time" "$Q" related --data "$DATA" >"$W/related.out" 2>&1
+read -r RELATED_S RELATED_CPU RELATED_MB <<<"$(cputime related)"
+log "related lists in ${RELATED_S}s (${RELATED_CPU}s CPU)"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 KEY=$("$Q" subscriber add --data "$DATA" --name "Bench Daily" | sed -n 's/^API key[^:]*: //p')
 
@@ -151,8 +155,12 @@ done <"$W/cold.txt"
 COLD_P50=$(pct "$W/cold-times.txt" 50)
 COLD_P95=$(pct "$W/cold-times.txt" 95)
 
+# Resident memory in two parts: the process's own (heap, stacks) and the
+# index files it maps, which the kernel may drop and read again.
 RSS_PEAK=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$QPID/status")
 RSS_NOW=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$QPID/status")
+RSS_ANON=$(awk '/RssAnon/ {printf "%.0f", $2/1024}' "/proc/$QPID/status")
+RSS_FILE=$(awk '/RssFile/ {printf "%.0f", $2/1024}' "/proc/$QPID/status")
 kill $QPID && wait $QPID 2>/dev/null || true
 DATA_SIZE=$(du -sh "$DATA" | cut -f1)
 
@@ -182,6 +190,7 @@ Corpus: $N stories ($IMPORTED imported) made by bench/corpusgen from ../shared/c
 |---|---|
 | import with indexing (\`qasid import --publish\`: stored and searchable in one pass) | ${IMPORT_S} s, $(rate "$IMPORTED" "$IMPORT_S") stories/s; ${IMPORT_CPU} s CPU ($(echo "scale=2; $IMPORT_CPU * 1000 / $IMPORTED" | bc -l) ms a story), peak ${IMPORT_MB} MB |
 | reindex (\`qasid reindex\`: the index rebuilt from the store) | ${REINDEX_S} s, $(rate "$IMPORTED" "$REINDEX_S") stories/s; ${REINDEX_CPU} s CPU, peak ${REINDEX_MB} MB (load average after both: $LOAD) |
+| related lists (\`qasid related\`: every story's list worked out, on both cores) | ${RELATED_S} s, $(rate "$IMPORTED" "$RELATED_S") stories/s; ${RELATED_CPU} s CPU ($(echo "scale=2; $RELATED_CPU * 1000 / $IMPORTED" | bc -l) ms a story), peak ${RELATED_MB} MB |
 | story page \`$STORY\` | $ST_RPS req/s, p50 $ST_P50, p99 $ST_P99 |
 | the same page from nginx (static file) | $NG_RPS req/s, p50 $NG_P50, p99 $NG_P99 |
 | story page / nginx | $(echo "scale=2; $ST_RPS / $NG_RPS" | bc -l) |
@@ -192,7 +201,7 @@ Corpus: $N stories ($IMPORTED imported) made by bench/corpusgen from ../shared/c
 | RSS \`/feeds/en.rss\` | $RS_RPS req/s, p50 $RS_P50, p99 $RS_P99 |
 | wire API \`/wire/v1/items?limit=20\` | $WI_RPS req/s, p50 $WI_P50, p99 $WI_P99 |
 | cold story pages (500 Urdu pages never asked for, time to first byte) | p50 ${COLD_P50} ms, p95 ${COLD_P95} ms |
-| resident memory of \`qasid serve\` | peak $RSS_PEAK MB, $RSS_NOW MB at the end |
+| resident memory of \`qasid serve\` | peak $RSS_PEAK MB; at the end $RSS_NOW MB, of which $RSS_ANON MB its own and $RSS_FILE MB mapped index files |
 | data folder | $DATA_SIZE |
 | \`qasid bake\` | ${BAKE_S} s wall, ${BAKE_CPU:-?} s CPU, peak ${BAKE_MB:-?} MB, for $BAKED files |
 | \`hugo\` ($(hugo version 2>/dev/null | cut -d' ' -f2)) building the same stories, minimal layout | ${HUGO_S} s wall, ${HUGO_CPU:-?} s CPU, peak ${HUGO_MB:-?} MB, for $HUGO_FILES files |
