@@ -28,7 +28,7 @@ func (s *Site) PublicPaths(ctx context.Context) ([]string, error) {
 	paths = append(paths, s.assets.URLs()...)
 	for _, l := range lang.All() {
 		paths = append(paths, "/"+l.Code+"/", "/feeds/"+l.Code+".rss", "/feeds/"+l.Code+".atom")
-		n, err := s.store.CountPublished(ctx, store.ListQuery{Now: now, Lang: l.Code})
+		n, err := s.countPublished(ctx, store.ListQuery{Now: now, Lang: l.Code})
 		if err != nil {
 			return nil, fmt.Errorf("site: public paths: %w", err)
 		}
@@ -37,7 +37,7 @@ func (s *Site) PublicPaths(ctx context.Context) ([]string, error) {
 		}
 		for _, sec := range secs {
 			paths = append(paths, "/feeds/"+l.Code+"/"+sec.Key+".rss", "/feeds/"+l.Code+"/"+sec.Key+".atom")
-			n, err := s.store.CountPublished(ctx, store.ListQuery{Now: now, Lang: l.Code, Section: sec.Key})
+			n, err := s.countPublished(ctx, store.ListQuery{Now: now, Lang: l.Code, Section: sec.Key})
 			if err != nil {
 				return nil, fmt.Errorf("site: public paths: %w", err)
 			}

@@ -66,7 +66,7 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound(fmt.Errorf("no section %q", key))
 	}
 	q := store.ListQuery{Now: s.now(), Lang: l.Code, Section: key, Limit: sectionPerPage, Offset: (n - 1) * sectionPerPage, NoBody: true}
-	total, err := s.store.CountPublished(ctx, q)
+	total, err := s.countPublished(ctx, q)
 	if err != nil {
 		return err
 	}

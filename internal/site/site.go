@@ -57,6 +57,8 @@ type Site struct {
 	media   *media.Service // media.go
 
 	sitemapSize int // stories per sitemap file; a field so tests can page with a few
+
+	counts counts // list sizes until the next change: counts.go
 }
 
 // New parses the templates and assets; an error here means the binary

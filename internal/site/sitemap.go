@@ -35,7 +35,7 @@ func (s *Site) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	var maps []feed.Sitemap
 	for _, l := range lang.All() {
-		n, err := s.store.CountPublished(ctx, store.ListQuery{Now: now, Lang: l.Code})
+		n, err := s.countPublished(ctx, store.ListQuery{Now: now, Lang: l.Code})
 		if err != nil {
 			return err
 		}
