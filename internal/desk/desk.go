@@ -283,6 +283,10 @@ func userMessage(err error) string {
 }
 
 func (d *Desk) renderError(w http.ResponseWriter, r *http.Request, u auth.User, err error) {
+	if web.ClientGone(r, err) {
+		d.log.Debug("desk: client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	status, msg := publicError(err)
 	if status >= 500 {
 		d.log.Error("desk request failed", "method", r.Method, "path", r.URL.Path, "err", err)

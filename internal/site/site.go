@@ -148,6 +148,10 @@ func (s *Site) preferred(r *http.Request) lang.Language {
 }
 
 func (s *Site) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if web.ClientGone(r, err) {
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	status := web.StatusOf(err)
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

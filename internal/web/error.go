@@ -4,9 +4,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 )
 
 // Error is an error with a status and a message safe to show; Err is the
@@ -39,4 +41,14 @@ func StatusOf(err error) int {
 		return e.Status
 	}
 	return http.StatusInternalServerError
+}
+
+// ClientGone reports whether a request failed only because its client
+// went away: its context ended, or writing the answer found the
+// connection closed. Nobody is left to read an error page, and a burst of
+// readers closing their connections (a load balancer's timeout, a load
+// test ending) is not the server's failure to log as one.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil || errors.Is(err, context.Canceled) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }

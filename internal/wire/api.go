@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/web"
 )
 
 // APIOptions configure the pull API.
@@ -155,8 +155,8 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p = errNotFound
 	case errors.Is(err, ErrInvalid):
 		p = problemf(http.StatusBadRequest, "%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
-	case errors.Is(err, context.Canceled):
-		return // the client went away; nobody reads the answer
+	case web.ClientGone(r, err):
+		return // nobody reads the answer
 	default:
 		a.log.ErrorContext(r.Context(), "wire api: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p = problemf(http.StatusInternalServerError, "the request could not be answered; try again later")
