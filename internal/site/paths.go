@@ -9,9 +9,6 @@ import (
 	"github.com/qasid/qasid/internal/store"
 )
 
-// pathsPage is how many stories one store query lists while enumerating.
-const pathsPage = 200
-
 // PublicPaths lists every address of the public site that readers may ask
 // for without a query: the homes, every page of every section, every
 // public story, the feeds, the sitemaps, robots.txt and the assets. The
@@ -45,17 +42,12 @@ func (s *Site) PublicPaths(ctx context.Context) ([]string, error) {
 				paths = append(paths, sectionPath(l.Code, sec.Key, page))
 			}
 		}
-		for off := 0; ; off += pathsPage {
-			list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: l.Code, Limit: pathsPage, Offset: off, NoBody: true})
-			if err != nil {
-				return nil, fmt.Errorf("site: public paths: %w", err)
-			}
-			for _, st := range list {
-				paths = append(paths, render.StoryPath(st))
-			}
-			if len(list) < pathsPage {
-				break
-			}
+		list, err := s.store.PublishedStories(ctx, store.ListQuery{Now: now, Lang: l.Code, All: true, NoBody: true})
+		if err != nil {
+			return nil, fmt.Errorf("site: public paths: %w", err)
+		}
+		for _, st := range list {
+			paths = append(paths, render.StoryPath(st))
 		}
 	}
 	return paths, nil

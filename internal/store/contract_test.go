@@ -964,6 +964,7 @@ func testPublishedLists(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 		{"second page", ListQuery{Lang: "en", Limit: 2, Offset: 2}, []story.Story{b, a}},
 		{"past the end", ListQuery{Lang: "en", Limit: 2, Offset: 4}, nil},
 		{"negative offset reads the first page", ListQuery{Lang: "en", Limit: 2, Offset: -5}, []story.Story{d, c}},
+		{"all, paging ignored", ListQuery{Lang: "en", Limit: 1, Offset: 1, All: true}, []story.Story{d, c, b, a}},
 	} {
 		got, err := db.PublishedStories(ctx, tc.q)
 		if err != nil {
@@ -996,6 +997,13 @@ func testPublishedLists(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 		if err != nil || len(got) != tc.want {
 			t.Errorf("limit %d: %d stories, %v; want %d", tc.limit, len(got), err, tc.want)
 		}
+	}
+	// All is not bound by the page size, nor by the largest page.
+	for i := range maxList + 1 {
+		mk("es", "world", 40+i)
+	}
+	if got, err := db.PublishedStories(ctx, ListQuery{Lang: "es", All: true, NoBody: true}); err != nil || len(got) != maxList+1 {
+		t.Errorf("all: %d stories, %v; want %d", len(got), err, maxList+1)
 	}
 }
 

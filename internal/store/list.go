@@ -30,17 +30,23 @@ func (db *DB) PublishedStories(ctx context.Context, q ListQuery) ([]story.Story,
 	if q.NoBody {
 		cols = storyColumnsNoBody
 	}
+	paging := "LIMIT ? OFFSET ?"
+	if q.All {
+		paging = ""
+	} else {
+		args = append(args, limit, offset)
+	}
 	out, err := queryStories(ctx, db.read(), `
 		WITH page AS (
 			SELECT id AS page_id FROM stories
 			WHERE `+where+`
 			ORDER BY published_at DESC, id DESC
-			LIMIT ? OFFSET ?)
+			`+paging+`)
 		SELECT `+cols+`
 		FROM page CROSS JOIN public_stories
 		WHERE id = page_id
 		ORDER BY published_at DESC, id DESC`,
-		append(args, limit, offset)...)
+		args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: published stories: %w", err)
 	}

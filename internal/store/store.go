@@ -246,4 +246,9 @@ type ListQuery struct {
 	// NoBody leaves each story's Body empty: lists that print no body
 	// (sections, sitemaps) need not read thousands of them.
 	NoBody bool
+	// All lists every story the filters let through, in one query: Limit
+	// and Offset are ignored. For enumerating (the bake's paths), where
+	// paging by offset would read the skipped index entries again for
+	// every page.
+	All bool
 }
