@@ -201,7 +201,7 @@ Corpus: $N stories ($IMPORTED imported) made by bench/corpusgen from ../shared/c
 | RSS \`/feeds/en.rss\` | $RS_RPS req/s, p50 $RS_P50, p99 $RS_P99 |
 | wire API \`/wire/v1/items?limit=20\` | $WI_RPS req/s, p50 $WI_P50, p99 $WI_P99 |
 | cold story pages (500 Urdu pages never asked for, time to first byte) | p50 ${COLD_P50} ms, p95 ${COLD_P95} ms |
-| resident memory of \`qasid serve\` | peak $RSS_PEAK MB; at the end $RSS_NOW MB, of which $RSS_ANON MB its own and $RSS_FILE MB mapped index files |
+| resident memory of \`qasid serve\` | peak $RSS_PEAK MB; at the end $RSS_NOW MB, of which $RSS_ANON MB its own and $RSS_FILE MB mapped files (search index, database) |
 | data folder | $DATA_SIZE |
 | \`qasid bake\` | ${BAKE_S} s wall, ${BAKE_CPU:-?} s CPU, peak ${BAKE_MB:-?} MB, for $BAKED files |
 | \`hugo\` ($(hugo version 2>/dev/null | cut -d' ' -f2)) building the same stories, minimal layout | ${HUGO_S} s wall, ${HUGO_CPU:-?} s CPU, peak ${HUGO_MB:-?} MB, for $HUGO_FILES files |
