@@ -83,7 +83,7 @@ func (s *Service) ForPage(ctx context.Context, st story.Story, now time.Time) ([
 	for len(ids) > 0 && len(out) < Limit {
 		batch := ids[:min(len(ids), Limit-len(out))]
 		ids = ids[len(batch):]
-		byID, err := s.st.PublicStoriesByID(ctx, batch, now)
+		byID, err := s.st.PublicCardsByID(ctx, batch, now)
 		if err != nil {
 			return nil, fmt.Errorf("related: story %d: %w", st.ID, err)
 		}

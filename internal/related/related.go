@@ -104,7 +104,8 @@ func New(o Options) *Service {
 }
 
 // For returns the stories shown as related to st at now, as readers see
-// them (their latest published versions), at most Limit. st may be a
+// them (their latest published versions, without their bodies), at most
+// Limit. st may be a
 // working copy (the desk) or the published version (the public page); its
 // id, language, tags and text are what count.
 //
@@ -156,7 +157,7 @@ func (s *Service) pins(ctx context.Context, st story.Story, now time.Time) ([]st
 	if len(pins) == 0 {
 		return out, seen, nil
 	}
-	byID, err := s.st.PublicStoriesByID(ctx, pins, now)
+	byID, err := s.st.PublicCardsByID(ctx, pins, now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("related: story %d: %w", st.ID, err)
 	}
@@ -219,7 +220,7 @@ func (s *Service) similar(ctx context.Context, st story.Story, seen, linked map[
 		for len(ids) > 0 && len(out) < want {
 			batch := ids[:min(len(ids), want-len(out))]
 			ids = ids[len(batch):]
-			byID, err := s.st.PublicStoriesByID(ctx, batch, now)
+			byID, err := s.st.PublicCardsByID(ctx, batch, now)
 			if err != nil {
 				return nil, storeError{err}
 			}

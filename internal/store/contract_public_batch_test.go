@@ -78,6 +78,20 @@ func testPublicStoriesByID(t *testing.T, db *DB, _ func(*testing.T) *DB) {
 		if len(got) != len(want) {
 			t.Errorf("at %d: batch holds %d stories, want %v", now, len(got), want)
 		}
+		// The cards are the same stories without their bodies.
+		cards, err := db.PublicCardsByID(ctx, all, at(now))
+		if err != nil {
+			t.Fatalf("cards at %d: %v", now, err)
+		}
+		for id, st := range got {
+			st.Body = ""
+			if !reflect.DeepEqual(cards[id], st) {
+				t.Errorf("at %d: card %+v for %d, want %+v", now, cards[id], id, st)
+			}
+		}
+		if len(cards) != len(got) {
+			t.Errorf("at %d: %d cards for %d stories", now, len(cards), len(got))
+		}
 	}
 	got, err := db.PublicStoriesByID(ctx, all, at(4))
 	if err != nil {

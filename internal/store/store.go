@@ -126,6 +126,7 @@ type Store interface {
 	// PublicStoriesByID is PublicStory for many ids in one query, by id;
 	// ids readers cannot see at now are absent (public_batch.go).
 	PublicStoriesByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error)
+	PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error)
 	PublicFamily(ctx context.Context, familyID int64, now time.Time) ([]story.Story, error)
 	// PublicFamilyOf is PublicFamily of story id's family, the story among
 	// the members when it is public; PublicFamilies is PublicFamily for many
