@@ -117,7 +117,7 @@ func ChangeTags(ctx context.Context, st store.Store, ch story.Change) ([]string,
 	switch ch.Kind {
 	case story.ChangeEdit:
 		return nil, nil
-	case story.ChangeRelated: // the story's own page shows the list
+	case story.ChangeRelated, story.ChangeAudio: // the story's own page shows the list, or plays the recording
 		return []string{"story:" + strconv.FormatInt(ch.StoryID, 10)}, nil
 	}
 	members, err := st.Family(ctx, ch.FamilyID)

@@ -185,7 +185,7 @@ func (db *DB) RecordAudio(ctx context.Context, r AudioResult) error {
 		return fmt.Errorf("store: record audio %d: %w", r.ID, err)
 	}
 	var affected int64
-	err := db.write(ctx, func(c conn, _ *sql.Tx) error {
+	err := db.write(ctx, func(c conn, tx *sql.Tx) error {
 		var res sql.Result
 		var err error
 		if r.State == AudioDone {
@@ -212,7 +212,20 @@ func (db *DB) RecordAudio(ctx context.Context, r AudioResult) error {
 		if err != nil {
 			return err
 		}
-		affected, err = res.RowsAffected()
+		if affected, err = res.RowsAffected(); err != nil || affected == 0 || r.State != AudioDone {
+			return err
+		}
+		// The story's page now plays the recording: the change log says
+		// so, in the same transaction, and page caches drop the page.
+		var st story.Story
+		err = c.queryRow(ctx, `
+			SELECT s.id, s.family_id, s.lang, a.version
+			FROM audio_renderings a JOIN stories s ON s.id = a.story_id
+			WHERE a.id = ?`, r.ID).Scan(&st.ID, &st.FamilyID, &st.Lang, &st.Version)
+		if err != nil {
+			return err
+		}
+		_, err = db.appendChange(ctx, c, tx, story.ChangeAudio, st, r.At)
 		return err
 	})
 	if err != nil {

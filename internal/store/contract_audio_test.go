@@ -232,8 +232,26 @@ func testAudioOutcomes(t *testing.T, db *DB, _ func(t *testing.T) *DB) {
 			}
 			r := tc.result
 			r.ID, r.Attempt, r.At = claimed.ID, claimed.Attempts, at(2)
+			before, err := db.LastSeq(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := db.RecordAudio(ctx, r); err != nil {
 				t.Fatal(err)
+			}
+			// Only a recording that is done changes the page: one audio
+			// change for the story's version, in the same transaction.
+			chs, err := db.Changes(ctx, before, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantChanges := 0
+			if tc.name == "done" {
+				wantChanges = 1
+			}
+			if len(chs) != wantChanges || (wantChanges == 1 && (chs[0].Kind != story.ChangeAudio || chs[0].StoryID != st.ID ||
+				chs[0].FamilyID != st.FamilyID || chs[0].Lang != st.Lang || chs[0].Version != 1)) {
+				t.Errorf("after %s: changes %+v, want %d audio change of story %d version 1", tc.name, chs, wantChanges, st.ID)
 			}
 			got, err := db.Audio(ctx, st.ID, 1)
 			if err != nil {

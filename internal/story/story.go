@@ -225,6 +225,9 @@ const (
 	// ChangeMedia records that a family's photos changed (added, removed,
 	// captioned, a new lead): one entry per member readers may have seen.
 	ChangeMedia ChangeKind = "media"
+	// ChangeAudio records that a story version's voice-over became
+	// available: the story's page gains its player, nothing else changes.
+	ChangeAudio ChangeKind = "audio"
 )
 
 // Change is one entry of the append-only change log. Seq only grows; every
