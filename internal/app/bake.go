@@ -2,17 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/qasid/qasid/internal/bake"
 	"github.com/qasid/qasid/internal/config"
-	"github.com/qasid/qasid/internal/search"
 )
 
 // bakeFlags: `qasid bake OUTDIR` writes the public site as static files.
@@ -28,29 +23,15 @@ func bakeFlags(fs *flag.FlagSet) runFunc {
 }
 
 func runBake(ctx context.Context, env Env, cfg config.Config, out string, since bool) error {
-	if cfg.DatabaseURL == "" {
-		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no Qasid data in %s: nothing to bake", cfg.DataDir)
-		}
-	}
-	log := logger(env.Stderr, cfg)
-	db, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	// Story pages list related stories from the search index, so the bake
 	// needs this node's index, brought up to date first, to write what
 	// serve would answer.
-	ix, err := openIndex(ctx, cfg, log)
-	if err != nil {
-		return fmt.Errorf("%w (a node's index has one user at a time: bake on a node that is not serving, or stop serve)", err)
-	}
-	defer ix.Close()
-	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
+	n, err := openOffline(ctx, env, cfg, "nothing to bake")
 	if err != nil {
 		return err
 	}
+	defer n.close()
+	db, ix, f, log := n.db, n.ix, n.follower, n.log
 	if _, err := f.FollowOnce(ctx); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/qasid/qasid/internal/config"
 	"github.com/qasid/qasid/internal/search"
+	"github.com/qasid/qasid/internal/store"
 )
 
 // indexOpenWait is how long opening the index may wait for another
@@ -83,6 +84,50 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger) (*searc
 	return o.ix, nil
 }
 
+// offline is what the commands that work on a node's data while no
+// server runs (reindex, related, bake) hold: the store, the node's search
+// index and its follower.
+type offline struct {
+	db       store.Store
+	ix       *search.Index
+	follower *search.Follower
+	log      *slog.Logger
+}
+
+// openOffline opens the data folder's store and search index, saying
+// nothing is the matter (nothing, e.g. "nothing to index") when the
+// folder holds no agency.
+func openOffline(ctx context.Context, env Env, cfg config.Config, nothing string) (*offline, error) {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no Qasid data in %s: %s", cfg.DataDir, nothing)
+		}
+	}
+	log := logger(env.Stderr, cfg)
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := openIndex(ctx, cfg, log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w (a node's index has one user at a time: stop serve on this data folder first)", err)
+	}
+	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
+	if err != nil {
+		ix.Close()
+		db.Close()
+		return nil, err
+	}
+	return &offline{db: db, ix: ix, follower: f, log: log}, nil
+}
+
+// close closes the index, then the store.
+func (o *offline) close() {
+	o.ix.Close()
+	o.db.Close()
+}
+
 // runReindex empties the node's search index and builds it again from
 // every story in the store, showing progress on standard error. The
 // server must not be running on the same data folder meanwhile: it holds
@@ -91,30 +136,16 @@ func runReindex(ctx context.Context, env Env, cfg config.Config, args []string) 
 	if err := noArgs(env, args); err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no Qasid data in %s: nothing to index", cfg.DataDir)
-		}
-	}
-	log := logger(env.Stderr, cfg)
-	db, err := openStore(ctx, cfg, log)
+	n, err := openOffline(ctx, env, cfg, "nothing to index")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ix, err := openIndex(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
-	if err != nil {
-		return err
-	}
+	defer n.close()
+	ix, f := n.ix, n.follower
 	defer bulkGC(env)()
 	var bar *progress
 	shown := 0
-	n, err := f.Reindex(ctx, func(done, total int) {
+	count, err := f.Reindex(ctx, func(done, total int) {
 		if bar == nil {
 			bar = newProgress(env.Stderr, "stories", total, isTerminal(env.Stderr))
 		}
@@ -135,7 +166,7 @@ func runReindex(ctx context.Context, env Env, cfg config.Config, args []string) 
 	if bar != nil {
 		rate = bar.Rate()
 	}
-	fmt.Fprintf(env.Stdout, "Reindexed %d stories (%d documents) into %s at %.0f stories/s.\n", n, docs, indexDir(cfg), rate)
+	fmt.Fprintf(env.Stdout, "Reindexed %d stories (%d documents) into %s at %.0f stories/s.\n", count, docs, indexDir(cfg), rate)
 	return nil
 }
 

@@ -2,12 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -30,30 +26,15 @@ func runRelated(ctx context.Context, env Env, cfg config.Config, args []string) 
 	if err := noArgs(env, args); err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		if _, err := os.Stat(filepath.Join(cfg.DataDir, "qasid.db")); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("no Qasid data in %s: no stories to relate", cfg.DataDir)
-		}
-	}
-	log := logger(env.Stderr, cfg)
-	db, err := openStore(ctx, cfg, log)
+	n, err := openOffline(ctx, env, cfg, "no stories to relate")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ix, err := openIndex(ctx, cfg, log)
-	if err != nil {
+	defer n.close()
+	if _, err := n.follower.FollowOnce(ctx); err != nil {
 		return err
 	}
-	defer ix.Close()
-	f, err := search.NewFollower(search.FollowerOptions{Store: db, Index: ix, Log: log})
-	if err != nil {
-		return err
-	}
-	if _, err := f.FollowOnce(ctx); err != nil {
-		return err
-	}
-	return catchUpRelated(ctx, env, db, ix, log)
+	return catchUpRelated(ctx, env, n.db, n.ix, n.log)
 }
 
 // catchUpRelated works out the related lists the change log still owes,

@@ -2,15 +2,11 @@ package site_test
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/qasid/qasid/internal/demo"
-	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"
@@ -33,30 +29,15 @@ func (c *countingStore) CountPublished(ctx context.Context, q store.ListQuery) (
 // change log stays put, again after a publication (and the page lists the
 // new story with it), and again once it is a minute old.
 func TestSectionCountsRemembered(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "qasid.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Load(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	cat, err := lang.LoadCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var clock atomic.Int64
 	clock.Store(time.Now().UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	cs := &countingStore{Store: db}
-	s, err := site.New(site.Options{Store: cs, Catalog: cat, BaseURL: "https://news.example.org", Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	f := &fixture{srv: srv, db: db, cat: cat, client: srv.Client()}
+	var cs *countingStore
+	f := newFixture(t, func(o *site.Options) {
+		cs = &countingStore{Store: o.Store}
+		o.Store, o.Now = cs, now
+	})
+	ctx, db := context.Background(), f.db
 
 	get := func(wantCounts int64, wantText string) {
 		t.Helper()

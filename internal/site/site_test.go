@@ -29,7 +29,8 @@ type fixture struct {
 	client *http.Client
 }
 
-func newFixture(t testing.TB) *fixture {
+// newFixture builds the site; each of opts may change its options first.
+func newFixture(t testing.TB, opts ...func(*site.Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.OpenSQLite(ctx, filepath.Join(t.TempDir(), "qasid.db"), nil)
@@ -44,7 +45,11 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := site.New(site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org"})
+	o := site.Options{Store: db, Catalog: cat, BaseURL: "https://news.example.org"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s, err := site.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
