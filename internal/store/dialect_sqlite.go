@@ -78,15 +78,6 @@ func sqliteDSN(path string, readOnly bool) string {
 	q.Add("_pragma", "synchronous(NORMAL)") // safe with WAL: a crash may lose the last commits, never corrupt
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "temp_store(MEMORY)")
-	// Reads through a memory map instead of a read system call per page
-	// missed in the connection's small page cache: a cold story page at
-	// 100,000 stories spent a sixth of its time in those calls. The mapped
-	// pages are the kernel's file cache, shared by every connection and
-	// dropped under memory pressure, not the process's own memory. The
-	// size is SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE, just under 2
-	// GiB): pages past the mapped part are read the old way, and at 1 GiB
-	// the newer half of a 100,000-story database still was.
-	q.Add("_pragma", "mmap_size(2147418112)")
 	if readOnly {
 		// A reader that tries to write fails loudly instead of competing
 		// with the writer for the lock.
