@@ -104,7 +104,10 @@ func openOffline(ctx context.Context, env Env, cfg config.Config, nothing string
 		}
 	}
 	log := logger(env.Stderr, cfg)
-	db, err := openStore(ctx, cfg, log)
+	// These commands read the whole database, each page of it once or
+	// more, and exit: a memory map spares a system call per page (the
+	// bake ran a quarter faster at 100,000 stories).
+	db, err := openStoreWith(ctx, cfg, log, store.OpenOptions{SQLiteMap: 1 << 40})
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,12 @@ import (
 )
 
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir, log)
+	return openStoreWith(ctx, cfg, log, store.OpenOptions{})
+}
+
+// openStoreWith is openStore with options.
+func openStoreWith(ctx context.Context, cfg config.Config, log *slog.Logger, o store.OpenOptions) (*store.DB, error) {
+	db, err := store.OpenWith(ctx, cfg.DatabaseURL, cfg.DataDir, log, o)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}

@@ -24,6 +24,14 @@ const sqliteReaders = 4
 // OpenSQLite opens (creating if need be) the SQLite database at path and
 // brings its schema up to date.
 func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error) {
+	return openSQLite(ctx, path, log, 0)
+}
+
+// sqliteMaxMap is SQLite's own ceiling on a memory map
+// (SQLITE_MAX_MMAP_SIZE): a larger size is cut to it.
+const sqliteMaxMap = 0x7fff0000
+
+func openSQLite(ctx context.Context, path string, log *slog.Logger, mapBytes int64) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("store: open sqlite: empty path")
 	}
@@ -32,7 +40,7 @@ func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error)
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 
-	writer, err := sql.Open("sqlite", sqliteDSN(abs, false))
+	writer, err := sql.Open("sqlite", sqliteDSN(abs, false, 0))
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
@@ -46,7 +54,7 @@ func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error)
 
 	// The readers open after the writer has created the file and put it in
 	// WAL mode, which a read-only connection cannot do.
-	reader, err := sql.Open("sqlite", sqliteDSN(abs, true))
+	reader, err := sql.Open("sqlite", sqliteDSN(abs, true, mapBytes))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("store: open sqlite readers: %w", err)
@@ -71,13 +79,16 @@ func OpenSQLite(ctx context.Context, path string, log *slog.Logger) (*DB, error)
 // a reconnect, gets them. busy_timeout comes first so that the pragmas after
 // it wait for a lock instead of failing; the driver also runs it first
 // whatever the order.
-func sqliteDSN(path string, readOnly bool) string {
+func sqliteDSN(path string, readOnly bool, mapBytes int64) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)") // safe with WAL: a crash may lose the last commits, never corrupt
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "temp_store(MEMORY)")
+	if mapBytes > 0 {
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", min(mapBytes, sqliteMaxMap)))
+	}
 	if readOnly {
 		// A reader that tries to write fails loudly instead of competing
 		// with the writer for the lock.
