@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"html"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -83,29 +82,29 @@ func (s *Site) frame(ctx context.Context, l lang.Language, current string, next 
 // page has it, with seven links of five escaped attributes each: forty
 // template actions, each escaped through reflection, were a tenth of a
 // story page's CPU, and a bake renders a hundred thousand of them. Every
-// value is escaped for an attribute or for text, as the template would.
+// value is escaped as the template escaped it (escape.go).
 func languageMenu(l lang.Language, next func(code string) string) template.HTML {
 	var b strings.Builder
 	b.Grow(1024)
 	for _, o := range lang.All() {
 		b.WriteString(`<li><a href="/lang/`)
-		b.WriteString(html.EscapeString(o.Code))
+		b.WriteString(escapeText(o.Code))
 		b.WriteString(`?next=`)
-		b.WriteString(html.EscapeString(url.QueryEscape(next(o.Code))))
+		b.WriteString(escapeURL(url.QueryEscape(next(o.Code))))
 		b.WriteString(`" lang="`)
-		b.WriteString(html.EscapeString(o.Tag))
+		b.WriteString(escapeText(o.Tag))
 		b.WriteString(`" dir="`)
-		b.WriteString(html.EscapeString(o.Dir))
+		b.WriteString(escapeText(o.Dir))
 		b.WriteString(`" hreflang="`)
-		b.WriteString(html.EscapeString(o.Tag))
+		b.WriteString(escapeText(o.Tag))
 		b.WriteString(`" data-lang="`)
-		b.WriteString(html.EscapeString(o.Code))
+		b.WriteString(escapeText(o.Code))
 		b.WriteString(`"`)
 		if o.Code == l.Code {
 			b.WriteString(` aria-current="true"`)
 		}
 		b.WriteString(`>`)
-		b.WriteString(html.EscapeString(o.Name))
+		b.WriteString(escapeText(o.Name))
 		b.WriteString("</a></li>\n")
 	}
 	return template.HTML(b.String())
