@@ -2,11 +2,13 @@ package related_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/qasid/qasid/internal/related"
+	"github.com/qasid/qasid/internal/search"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/store/storetest"
 	"github.com/qasid/qasid/internal/story"
@@ -280,5 +282,61 @@ func TestListsRun(t *testing.T) {
 	// A clean stop gives the lease up.
 	if held, err := db.TryLease(t.Context(), "related", "other", now, now.Add(time.Hour)); err != nil || !held {
 		t.Errorf("lease after the loop stopped: %v %v", held, err)
+	}
+}
+
+// TestListsRunShort: a page whose stored list loses too many stories (a
+// kill, a deletion since) searches live when the list was full, since the
+// index may hold more than it kept; a list the index could not fill is
+// all there is, and the page shows what survives of it.
+func TestListsRunShort(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := t.Context()
+	f := newFixture(t, db)
+	now := base.Add(24 * time.Hour)
+	svc := related.New(related.Options{Store: db, Index: f.ix, Now: func() time.Time { return now }})
+	gl := f.glacier(t)
+	main, last := gl[0], f.caughtUp(t)
+	live := f.forIDs(t, main, now)
+	if len(live) != related.Limit {
+		t.Fatalf("live list %v, want %d", live, related.Limit)
+	}
+	// A full list of which only two stories are still there.
+	full := []int64{gl[3].ID, gl[5].ID}
+	for i := int64(1); len(full) < related.Stored; i++ {
+		full = append(full, 1_000_000+i)
+	}
+	if _, err := db.SaveRelatedLists(ctx, related.FollowerName, last, []store.RelatedList{{StoryID: main.ID, Version: main.Version, IDs: full}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.pageIDs(t, svc, main, now); !slices.Equal(got, live) {
+		t.Errorf("full list run short: page %v, want the live search's %v", got, live)
+	}
+	// The same two survivors in a list the index could not fill.
+	short := append([]int64{}, full[:related.Stored-1]...)
+	if _, err := db.SaveRelatedLists(ctx, related.FollowerName, last, []store.RelatedList{{StoryID: main.ID, Version: main.Version, IDs: short}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.pageIDs(t, svc, main, now); !slices.Equal(got, []int64{gl[3].ID, gl[5].ID}) {
+		t.Errorf("short list: page %v, want the two survivors %d and %d", got, gl[3].ID, gl[5].ID)
+	}
+}
+
+// TestRefreshFails: a closed index is an error of the pass, and the
+// follower stays where it was.
+func TestRefreshFails(t *testing.T) {
+	db := storetest.SQLite(t)
+	f := newFixture(t, db)
+	svc := related.New(related.Options{Store: db, Index: f.ix})
+	f.glacier(t)
+	f.caughtUp(t)
+	if err := f.ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CatchUp(t.Context(), nil); !errors.Is(err, search.ErrClosed) {
+		t.Errorf("with a closed index: %v, want search.ErrClosed", err)
+	}
+	if seq, err := db.FollowerSeq(t.Context(), related.FollowerName); err != nil || seq != 0 {
+		t.Errorf("follower at %d (%v) after a failed pass", seq, err)
 	}
 }

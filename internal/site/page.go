@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qasid/qasid/internal/render"
+	"github.com/qasid/qasid/internal/web"
 
 	"github.com/qasid/qasid/internal/lang"
 	"github.com/qasid/qasid/internal/story"
@@ -82,29 +83,29 @@ func (s *Site) frame(ctx context.Context, l lang.Language, current string, next 
 // page has it, with seven links of five escaped attributes each: forty
 // template actions, each escaped through reflection, were a tenth of a
 // story page's CPU, and a bake renders a hundred thousand of them. Every
-// value is escaped as the template escaped it (escape.go).
+// value is escaped as the template escaped it (web/escape.go).
 func languageMenu(l lang.Language, next func(code string) string) template.HTML {
 	var b strings.Builder
 	b.Grow(1024)
 	for _, o := range lang.All() {
 		b.WriteString(`<li><a href="/lang/`)
-		b.WriteString(escapeText(o.Code))
+		b.WriteString(web.EscapeText(o.Code))
 		b.WriteString(`?next=`)
-		b.WriteString(escapeURL(url.QueryEscape(next(o.Code))))
+		b.WriteString(web.EscapeURL(url.QueryEscape(next(o.Code))))
 		b.WriteString(`" lang="`)
-		b.WriteString(escapeText(o.Tag))
+		b.WriteString(web.EscapeText(o.Tag))
 		b.WriteString(`" dir="`)
-		b.WriteString(escapeText(o.Dir))
+		b.WriteString(web.EscapeText(o.Dir))
 		b.WriteString(`" hreflang="`)
-		b.WriteString(escapeText(o.Tag))
+		b.WriteString(web.EscapeText(o.Tag))
 		b.WriteString(`" data-lang="`)
-		b.WriteString(escapeText(o.Code))
+		b.WriteString(web.EscapeText(o.Code))
 		b.WriteString(`"`)
 		if o.Code == l.Code {
 			b.WriteString(` aria-current="true"`)
 		}
 		b.WriteString(`>`)
-		b.WriteString(escapeText(o.Name))
+		b.WriteString(web.EscapeText(o.Name))
 		b.WriteString("</a></li>\n")
 	}
 	return template.HTML(b.String())
