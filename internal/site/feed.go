@@ -73,10 +73,11 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, code, section, 
 // buildFeed gathers a feed's latest public stories; modified is the time
 // for Last-Modified (see lastModified).
 func (s *Site) buildFeed(ctx context.Context, l lang.Language, section, ext string) (feed.Feed, time.Time, error) {
-	a, secs, err := s.loadFrame(ctx)
+	src, err := s.source(ctx)
 	if err != nil {
 		return feed.Feed{}, time.Time{}, err
 	}
+	a, secs := src.agency, src.sections
 	name := agencyName(a, l.Code)
 	f := feed.Feed{Title: name, Description: a.Text[l.Code].Tagline, Lang: l, Author: name,
 		SiteURL: s.baseURL + "/" + l.Code + "/", SelfURL: s.baseURL + "/feeds/" + l.Code + "." + ext}
@@ -94,7 +95,7 @@ func (s *Site) buildFeed(ctx context.Context, l lang.Language, section, ext stri
 	if err != nil {
 		return feed.Feed{}, time.Time{}, err
 	}
-	zone, credit := agencyZone(a), a.Text[l.Code].Credit
+	zone, credit := src.zone, a.Text[l.Code].Credit
 	photos, err := s.leadFigures(ctx, list) // media.go: each story's lead photo, for its enclosure
 	if err != nil {
 		return feed.Feed{}, time.Time{}, err

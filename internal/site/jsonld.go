@@ -83,10 +83,11 @@ type ldWork struct {
 type articleInfo struct {
 	Family   []story.Story // the public family, for the translation links
 	Agency   story.Agency
-	Section  string    // the section's name in the story's language
-	Dateline string    // as printed
-	Modified time.Time // the latest version's publication
-	Image    *figure   // the lead photo; nil for none
+	Zone     *time.Location // the agency's
+	Section  string         // the section's name in the story's language
+	Dateline string         // as printed
+	Modified time.Time      // the latest version's publication
+	Image    *figure        // the lead photo; nil for none
 }
 
 // newsArticle builds the JSON-LD of a public story. Dates carry the
@@ -94,7 +95,10 @@ type articleInfo struct {
 func (s *Site) newsArticle(st story.Story, in articleInfo) (template.JS, error) {
 	l, _ := lang.Get(st.Lang)
 	a := in.Agency
-	zone := agencyZone(a)
+	zone := in.Zone
+	if zone == nil {
+		zone = agencyZone(a)
+	}
 	url := s.baseURL + escapePath(render.StoryPath(st))
 	name := agencyName(a, l.Code)
 	publisher := ldAgent{Type: "NewsMediaOrganization", Name: name, URL: s.baseURL + "/" + l.Code + "/"}

@@ -27,6 +27,7 @@ type page struct {
 	Agency     story.AgencyText
 	Sections   []navLink
 	Languages  template.HTML // the switcher's list items: languageMenu
+	Frame      frameParts    // frame.go
 	Current    string        // the current section key; "" on the home page
 	CSS        string
 	Preload    []string
@@ -64,18 +65,6 @@ type card struct {
 }
 
 const langCookie = "lang"
-
-// frame builds the parts of a page every page shares. next maps a language
-// code to where the switcher leads in that language.
-func (s *Site) frame(ctx context.Context, l lang.Language, current string, next func(code string) string) (page, error) {
-	a, secs, err := s.loadFrame(ctx)
-	if err != nil {
-		return page{}, err
-	}
-	p := s.bare(l, a, secs, current)
-	p.Languages = languageMenu(l, next)
-	return p, nil
-}
 
 // languageMenu writes the language switcher's list items, one a language,
 // each leading through /lang/{code} (which sets the cookie) to next(code).
@@ -117,14 +106,23 @@ func (s *Site) frameOrBare(ctx context.Context, l lang.Language, current string)
 	p, err := s.frame(ctx, l, current, func(code string) string { return "/" + code + "/" })
 	if err != nil {
 		s.log.Error("error page frame", "err", err)
-		return s.bare(l, story.Agency{}, nil, current)
+		if p, err = s.base(l, frameSource{}, current); err != nil {
+			s.log.Error("error page frame", "err", err)
+		}
+		p.Languages = languageMenu(l, func(code string) string { return "/" + code + "/" })
 	}
 	return p
 }
 
-func (s *Site) bare(l lang.Language, a story.Agency, secs []story.Section, current string) page {
+// bare is a page's frame in language l from src, with its parts not yet
+// rendered (base renders them).
+func (s *Site) bare(l lang.Language, src frameSource, current string) page {
+	a, secs := src.agency, src.sections
 	p := page{cat: s.cat, Lang: l, Agency: a.Text[l.Code], Current: current, CSS: s.assets.URL("site.css"),
-		zone: agencyZone(a), sections: secs, agency: a}
+		zone: src.zone, sections: secs, agency: a}
+	if p.zone == nil {
+		p.zone = time.UTC
+	}
 	p.Year = strconv.Itoa(s.now().In(p.zone).Year())
 	for _, sec := range secs {
 		p.Sections = append(p.Sections, navLink{Code: sec.Key, Name: sectionName(sec, l.Code),

@@ -58,7 +58,7 @@ type Site struct {
 
 	sitemapSize int // stories per sitemap file; a field so tests can page with a few
 
-	counts counts // list sizes until the next change: counts.go
+	memo memo // list sizes and the frame until the next change: memo.go
 }
 
 // New parses the templates and assets; an error here means the binary
@@ -240,15 +240,24 @@ func agencyZone(a story.Agency) *time.Location {
 	return time.UTC
 }
 
-// contextFrame loads what every page shows: the agency and its sections.
-func (s *Site) loadFrame(ctx context.Context) (story.Agency, []story.Section, error) {
+// loadFrame reads what every page shows: the agency and its sections.
+func (s *Site) loadFrame(ctx context.Context) (frameSource, error) {
 	a, err := s.store.Agency(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return a, nil, fmt.Errorf("site: agency: %w", err)
+		return frameSource{}, fmt.Errorf("site: agency: %w", err)
 	}
 	secs, err := s.store.Sections(ctx)
 	if err != nil {
-		return a, nil, fmt.Errorf("site: sections: %w", err)
+		return frameSource{}, fmt.Errorf("site: sections: %w", err)
 	}
-	return a, secs, nil
+	return frameSource{agency: a, sections: secs, zone: agencyZone(a)}, nil
+}
+
+// frameSource is what the frame is made from: the agency's settings and
+// the sections, in display order, and the agency's zone (loading a zone
+// reads the zone database, so it is done here once).
+type frameSource struct {
+	agency   story.Agency
+	sections []story.Section
+	zone     *time.Location
 }

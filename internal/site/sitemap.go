@@ -177,10 +177,11 @@ func (s *Site) storyURL(ctx context.Context, st story.Story, family []story.Stor
 // newsURLs lists the stories first published in the last two days, newest
 // first, at most 1,000, for Google News.
 func (s *Site) newsURLs(ctx context.Context) ([]feed.URL, error) {
-	a, _, err := s.loadFrame(ctx)
+	src, err := s.source(ctx)
 	if err != nil {
 		return nil, err
 	}
+	a := src.agency
 	now := s.now()
 	since := now.Add(-feed.NewsWindow)
 	var urls []feed.URL

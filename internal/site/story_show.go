@@ -181,7 +181,7 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.ModifiedISO = modified.UTC().Format(time.RFC3339)
 	data.JSONLD, err = s.newsArticle(st, articleInfo{Family: family, Agency: p.agency, Section: data.SectionName,
-		Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified, Image: data.Lead})
+		Zone: p.zone, Dateline: datelineText(l, st, p.Agency.Credit, p.zone, now), Modified: modified, Image: data.Lead})
 	if err != nil {
 		return err
 	}
@@ -223,11 +223,11 @@ func (s *Site) Preview(ctx context.Context, st story.Story) (template.HTML, erro
 	if !ok {
 		return "", fmt.Errorf("site: preview: unknown language %q", st.Lang)
 	}
-	a, _, err := s.loadFrame(ctx)
+	src, err := s.source(ctx)
 	if err != nil {
 		return "", err
 	}
-	return s.storyBody(ctx, l, st, a.Text[l.Code].Credit, agencyZone(a), s.now())
+	return s.storyBody(ctx, l, st, src.agency.Text[l.Code].Credit, src.zone, s.now())
 }
 
 // withDateline puts the dateline at the start of the first paragraph, as

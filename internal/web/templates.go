@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 //go:embed templates
@@ -43,6 +44,14 @@ func LoadTemplates(set string, funcs template.FuncMap) (*Templates, error) {
 	return t, nil
 }
 
+// bufs holds render buffers between pages: a story page is some tens of
+// kilobytes, and growing a fresh buffer to that size for every page cost
+// a dozen allocations and copies of it.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled keeps a rare huge page's buffer from being held for good.
+const maxPooled = 1 << 20
+
 // Render executes a page into a buffer first, so that a failing template
 // never sends half a page, then writes it with the given status.
 func (t *Templates) Render(w http.ResponseWriter, status int, page string, data any) error {
@@ -50,8 +59,14 @@ func (t *Templates) Render(w http.ResponseWriter, status int, page string, data 
 	if !ok {
 		return fmt.Errorf("web: no template %q", page)
 	}
-	var buf bytes.Buffer
-	if err := tpl.Execute(&buf, data); err != nil {
+	buf := bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooled {
+			bufs.Put(buf)
+		}
+	}()
+	if err := tpl.Execute(buf, data); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	h := w.Header()
@@ -62,4 +77,20 @@ func (t *Templates) Render(w http.ResponseWriter, status int, page string, data 
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// Fragment executes one template that the layout defines (any page's set
+// holds it) and returns what it wrote, for a part many pages share and a
+// caller renders once. It is escaped in the context of HTML text, so it
+// belongs only where the layout inserts it in that context.
+func (t *Templates) Fragment(page, name string, data any) (template.HTML, error) {
+	tpl, ok := t.pages[page]
+	if !ok {
+		return "", fmt.Errorf("web: no template %q", page)
+	}
+	var b strings.Builder
+	if err := tpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("web: render %s of %s: %w", name, page, err)
+	}
+	return template.HTML(b.String()), nil
 }

@@ -1,0 +1,107 @@
+package site
+
+import (
+	"context"
+	"html/template"
+
+	"github.com/qasid/qasid/internal/lang"
+)
+
+// frameParts are the parts of the layout that every page of one language
+// and current section shares (layout.html's frame_* templates): the feed,
+// font and style links in the head, the masthead, the search form, the
+// section menu and the footer. They are rendered once and kept with the
+// memo, so a page's own template runs only its own actions.
+type frameParts struct {
+	Links, Masthead, Search, Sections, Footer template.HTML
+}
+
+// frameState is the frame as read at one change log position: the agency
+// and sections, and a page base for each language and current section
+// asked for so far.
+type frameState struct {
+	frameSource
+	bases map[frameKey]page
+}
+
+type frameKey struct{ lang, current string }
+
+// framePage is the template set the frame parts are rendered from: every
+// set holds the layout.
+const framePage = "home"
+
+// frame builds the parts of a page every page shares. next maps a language
+// code to where the switcher leads in that language.
+func (s *Site) frame(ctx context.Context, l lang.Language, current string, next func(code string) string) (page, error) {
+	fs, err := s.source(ctx)
+	if err != nil {
+		return page{}, err
+	}
+	m := &s.memo
+	k := frameKey{l.Code, current}
+	m.mu.Lock()
+	p, ok := fs.bases[k]
+	m.mu.Unlock()
+	if !ok {
+		if p, err = s.base(l, fs.frameSource, current); err != nil {
+			return page{}, err
+		}
+		m.mu.Lock()
+		fs.bases[k] = p
+		m.mu.Unlock()
+	}
+	// The base's slices are shared by every page made from it and read only.
+	p.Languages = languageMenu(l, next)
+	return p, nil
+}
+
+// source is the frame as read at the change log's end, remembered with
+// the memo: the agency, the sections and the page bases made so far.
+func (s *Site) source(ctx context.Context) (*frameState, error) {
+	seq, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &s.memo
+	m.lock(seq, s.now())
+	fs := m.frame
+	m.mu.Unlock()
+	if fs != nil {
+		return fs, nil
+	}
+	src, err := s.loadFrame(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fs = &frameState{frameSource: src, bases: map[frameKey]page{}}
+	m.mu.Lock()
+	if m.seq == seq {
+		if m.frame == nil {
+			m.frame = fs
+		}
+		fs = m.frame
+	}
+	m.mu.Unlock()
+	return fs, nil
+}
+
+// base is bare with its frame parts rendered.
+func (s *Site) base(l lang.Language, src frameSource, current string) (page, error) {
+	p := s.bare(l, src, current)
+	for _, part := range []struct {
+		name string
+		to   *template.HTML
+	}{
+		{"frame_links", &p.Frame.Links},
+		{"frame_masthead", &p.Frame.Masthead},
+		{"frame_search", &p.Frame.Search},
+		{"frame_sections", &p.Frame.Sections},
+		{"frame_footer", &p.Frame.Footer},
+	} {
+		var err error
+		if *part.to, err = s.tpl.Fragment(framePage, part.name, p); err != nil {
+			return page{}, err
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,92 @@
+package site_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qasid/qasid/internal/site"
+	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/story"
+)
+
+// countingStore counts the section counts and the section lists asked of
+// the store.
+type countingStore struct {
+	store.Store
+	n        atomic.Int64
+	sections atomic.Int64
+}
+
+func (c *countingStore) Sections(ctx context.Context) ([]story.Section, error) {
+	c.sections.Add(1)
+	return c.Store.Sections(ctx)
+}
+
+func (c *countingStore) CountPublished(ctx context.Context, q store.ListQuery) (int, error) {
+	if q.Section != "" {
+		c.n.Add(1)
+	}
+	return c.Store.CountPublished(ctx, q)
+}
+
+// TestSectionCountsRemembered: a section's count and the frame (the
+// agency and sections) are read once while the change log stays put,
+// again after a publication (and the page lists the new story with it),
+// and again once they are a minute old; a section saved meanwhile shows
+// in the menu then.
+func TestSectionCountsRemembered(t *testing.T) {
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	var cs *countingStore
+	f := newFixture(t, func(o *site.Options) {
+		cs = &countingStore{Store: o.Store}
+		o.Store, o.Now = cs, now
+	})
+	ctx, db := context.Background(), f.db
+
+	get := func(wantCounts int64, wantText string) {
+		t.Helper()
+		for _, path := range []string{"/en/business/", "/en/", "/ur/business/"} {
+			res := f.get(t, path)
+			if res.status != 200 || !strings.Contains(res.body, wantText) {
+				t.Fatalf("%s: %d, want 200 with %q", path, res.status, wantText)
+			}
+		}
+		if got := cs.n.Load(); got != 2*wantCounts {
+			t.Errorf("%d section counts asked of the store, want %d", got, 2*wantCounts)
+		}
+		// The home page reads the sections for its blocks, the frame for
+		// its menu: one read for all three pages.
+		if got := cs.sections.Load(); got != wantCounts {
+			t.Errorf("sections read %d times, want %d", got, wantCounts)
+		}
+	}
+	get(1, "</html>")
+	get(1, "</html>")
+
+	fam, err := db.CreateFamily(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := story.Story{FamilyID: fam, Lang: "en", Headline: "Cotton mills report a busy quarter", Section: "business", Status: story.StatusDraft}
+	if err := db.CreateStory(ctx, &st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishStory(ctx, st.ID, store.Publish{At: now().Add(-time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	get(2, "Cotton mills report a busy quarter")
+	get(2, "Cotton mills report a busy quarter")
+
+	// Sections are saved without a change of their own: the menu shows
+	// a new one at the latest once what was read is a minute old.
+	if err := db.SaveSection(ctx, story.Section{Key: "weather", Position: 99, Names: map[string]string{"en": "Weather desk"}}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(int64(2 * time.Minute))
+	get(3, "Weather desk")
+}
