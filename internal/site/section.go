@@ -74,6 +74,17 @@ func (s *Site) section(w http.ResponseWriter, r *http.Request) error {
 	if n > pages {
 		return web.NotFound(fmt.Errorf("page %d of %d", n, pages))
 	}
+	if n > 1 {
+		// A deep page by OFFSET reads every page before it from the index
+		// (2.7 ms for page 500): it starts after the previous page's end.
+		ends, err := s.pageEnds(ctx, q)
+		if err != nil {
+			return err
+		}
+		if n-2 < len(ends) {
+			q.After = &ends[n-2]
+		}
+	}
 	list, err := s.store.PublishedStories(ctx, q)
 	if err != nil {
 		return err

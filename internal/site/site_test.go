@@ -472,6 +472,14 @@ func TestSectionPaginates(t *testing.T) {
 	if !strings.Contains(p1.body, "Market note 24") || strings.Contains(p2.body, "Market note 24<") {
 		t.Errorf("newest story should be on page 1 only")
 	}
+	// Page 2 starts where page 1 ends (section.go reads it after page 1's
+	// last story): every story is on exactly one of them.
+	for i := range 25 {
+		h := "Market note " + itoa(int64(i)) + "<"
+		if n := strings.Count(p1.body, h) + strings.Count(p2.body, h); n != 1 {
+			t.Errorf("%q is on %d of the two pages, want 1", h, n)
+		}
+	}
 	if !strings.Contains(p2.body, `<link rel="canonical" href="https://news.example.org/en/business/page/2/">`) {
 		t.Errorf("page 2 canonical wrong")
 	}

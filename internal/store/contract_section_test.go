@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -236,6 +237,40 @@ func testSectionPages(t *testing.T, db *DB, _ func(*testing.T) *DB) {
 		paged = append(paged, ids(list)...)
 	}
 	wantIDs(t, "pages of 7 joined", paged, all...)
+
+	// Keyset pages: the cursors end every full page, and the pages they
+	// start are the pages by offset, ties on the time broken by id.
+	for _, now := range []int{100, 10} {
+		q := ListQuery{Now: at(now), Lang: "en", Section: "world", Limit: 7}
+		want := sectionIDs(t, db, "en", "world", now)
+		ends, err := db.PageEnds(ctx, q, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ends) != len(want)/7 {
+			t.Fatalf("at %d: %d page ends for %d stories, want %d", now, len(ends), len(want), len(want)/7)
+		}
+		first, err := db.PublishedStories(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged := ids(first)
+		for i, c := range ends {
+			if c.ID != want[7*i+6] {
+				t.Errorf("at %d: page %d ends with %d, want %d", now, i+1, c.ID, want[7*i+6])
+			}
+			q.After = &ends[i]
+			list, err := db.PublishedStories(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, ids(list)...)
+		}
+		wantIDs(t, fmt.Sprintf("keyset pages of 7 at %d joined", now), paged, want...)
+	}
+	if _, err := db.PageEnds(ctx, ListQuery{}, 0); !errors.Is(err, story.ErrInvalid) {
+		t.Errorf("page ends of 0 stories a page: %v, want ErrInvalid", err)
+	}
 
 	// Without bodies, the same stories otherwise.
 	q := ListQuery{Now: at(100), Lang: "en", Section: "world", Limit: maxList}

@@ -31,9 +31,18 @@ func (db *DB) PublishedStories(ctx context.Context, q ListQuery) ([]story.Story,
 		cols = storyColumnsNoBody
 	}
 	paging := "LIMIT ? OFFSET ?"
-	if q.All {
+	switch {
+	case q.All:
 		paging = ""
-	} else {
+	case q.After != nil:
+		// The row comparison (published_at, id) < (?, ?) is written out:
+		// both databases then seek the list index to the cursor.
+		where += " AND (published_at < ? OR (published_at = ? AND id < ?))"
+		at := db.timeArg(q.After.PublishedAt)
+		args = append(args, at, at, q.After.ID)
+		paging = "LIMIT ?"
+		args = append(args, limit)
+	default:
 		args = append(args, limit, offset)
 	}
 	out, err := queryStories(ctx, db.read(), `
@@ -64,6 +73,39 @@ func (db *DB) CountPublished(ctx context.Context, q ListQuery) (int, error) {
 		return 0, fmt.Errorf("store: count published: %w", err)
 	}
 	return n, nil
+}
+
+// PageEnds numbers the list's entries in its order and keeps every per-th:
+// one pass over the list index, where reading page n by OFFSET reads the
+// n-1 pages before it again, each time.
+func (db *DB) PageEnds(ctx context.Context, q ListQuery, per int) ([]ListCursor, error) {
+	if per <= 0 {
+		return nil, fmt.Errorf("store: page ends: %w: %d stories a page", story.ErrInvalid, per)
+	}
+	where, args := db.publishedWhere(q)
+	rows, err := db.read().query(ctx, `
+		SELECT published_at, id FROM (
+			SELECT published_at, id, ROW_NUMBER() OVER (ORDER BY published_at DESC, id DESC) AS n
+			FROM stories
+			WHERE `+where+`) AS numbered
+		WHERE n % ? = 0
+		ORDER BY n`, append(args, per)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: page ends: %w", err)
+	}
+	defer rows.Close()
+	var out []ListCursor
+	for rows.Next() {
+		var c ListCursor
+		if err := rows.Scan(scanTime{&c.PublishedAt}, &c.ID); err != nil {
+			return nil, fmt.Errorf("store: page ends: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: page ends: %w", err)
+	}
+	return out, nil
 }
 
 // publishedWhere builds the filter on the stories table from fixed clauses

@@ -137,6 +137,10 @@ type Store interface {
 	// Published lists, newest first, as published (see PublicStory).
 	PublishedStories(ctx context.Context, q ListQuery) ([]story.Story, error)
 	CountPublished(ctx context.Context, q ListQuery) (int, error)
+	// PageEnds returns, for the list q names (its Now, Lang and Section),
+	// the last story of each full page of per stories, in order: page n+1
+	// is the list After the cursor at index n-1.
+	PageEnds(ctx context.Context, q ListQuery, per int) ([]ListCursor, error)
 	// Untranslated lists the newest published stories that have no
 	// published member in lang (one per family: the original if published,
 	// else the earliest published member).
@@ -252,4 +256,16 @@ type ListQuery struct {
 	// paging by offset would read the skipped index entries again for
 	// every page.
 	All bool
+	// After, when set, lists the stories that come after it in the
+	// list's order (newest first), from the list index with nothing
+	// skipped read: keyset paging, with the cursors PageEnds gives.
+	// Offset is ignored.
+	After *ListCursor
+}
+
+// ListCursor is a place in a list of published stories: a story's
+// publication time and id, the list's order.
+type ListCursor struct {
+	PublishedAt time.Time
+	ID          int64
 }
