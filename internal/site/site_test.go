@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -482,6 +483,62 @@ func TestSectionPaginates(t *testing.T) {
 	}
 	if !strings.Contains(p2.body, `<link rel="canonical" href="https://news.example.org/en/business/page/2/">`) {
 		t.Errorf("page 2 canonical wrong")
+	}
+}
+
+// TestSectionDeepPages: past page 25 a section page starts after the
+// previous page's last story (section.go), before it at an offset; either
+// way every story is on exactly one page, newest first, ties on the time
+// broken by id, and the page after the last is not found.
+func TestSectionDeepPages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	before := f.get(t, "/en/business/")
+	already := strings.Count(before.body, `<li class="card">`)
+	const n = 27*20 + 7
+	base := time.Now().Add(-time.Hour)
+	var batch []store.ImportedStory
+	for i := range n {
+		batch = append(batch, store.ImportedStory{PublishedAt: base.Add(-time.Duration(i/2) * time.Second), // pairs share a time
+			Story: story.Story{Lang: "en", Headline: fmt.Sprintf("Deep note %d", i), Section: "business", Status: story.StatusPublished}})
+	}
+	if _, err := f.db.ImportStories(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	var order []string
+	heading := regexp.MustCompile(`>(Deep note \d+)<`)
+	pages := (n + already + 19) / 20
+	for p := 1; p <= pages; p++ {
+		path := "/en/business/"
+		if p > 1 {
+			path += "page/" + strconv.Itoa(p) + "/"
+		}
+		res := f.get(t, path)
+		if res.status != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.status)
+		}
+		for _, m := range heading.FindAllStringSubmatch(res.body, -1) {
+			seen[m[1]]++
+			order = append(order, m[1])
+		}
+	}
+	if res := f.get(t, "/en/business/page/"+strconv.Itoa(pages+1)+"/"); res.status != http.StatusNotFound {
+		t.Errorf("page %d of %d: %d, want 404", pages+1, pages, res.status)
+	}
+	for i := range n {
+		if h := fmt.Sprintf("Deep note %d", i); seen[h] != 1 {
+			t.Errorf("%q is on %d pages, want 1", h, seen[h])
+		}
+	}
+	// Imported in order, so among equal times the later id is listed first.
+	for i := 1; i < len(order); i++ {
+		var a, b int
+		fmt.Sscanf(order[i-1], "Deep note %d", &a)
+		fmt.Sscanf(order[i], "Deep note %d", &b)
+		if a/2 > b/2 || (a/2 == b/2 && a < b) {
+			t.Errorf("%q listed before %q", order[i-1], order[i])
+		}
 	}
 }
 

@@ -35,11 +35,12 @@ func (db *DB) PublishedStories(ctx context.Context, q ListQuery) ([]story.Story,
 	case q.All:
 		paging = ""
 	case q.After != nil:
-		// The row comparison (published_at, id) < (?, ?) is written out:
-		// both databases then seek the list index to the cursor.
-		where += " AND (published_at < ? OR (published_at = ? AND id < ?))"
-		at := db.timeArg(q.After.PublishedAt)
-		args = append(args, at, at, q.After.ID)
+		// A row value: both databases seek the list index to it. Written
+		// out as published_at < ? OR (… = ? AND id < ?), SQLite walked the
+		// index from the cursor's time on (3.9 ms at page 700, against
+		// 0.3 ms at page 2).
+		where += " AND (published_at, id) < (?, ?)"
+		args = append(args, db.timeArg(q.After.PublishedAt), q.After.ID)
 		paging = "LIMIT ?"
 		args = append(args, limit)
 	default:

@@ -46,8 +46,15 @@ type Data struct {
 // rest of the page from related stories.
 func Open(t testing.TB, dir string, withSearch bool) Data {
 	t.Helper()
+	return OpenWith(t, dir, withSearch, store.OpenOptions{})
+}
+
+// OpenWith is Open with the store opened with o: the bake's measurement
+// maps the SQLite file as `qasid bake` does.
+func OpenWith(t testing.TB, dir string, withSearch bool, so store.OpenOptions) Data {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "", dir, nil)
+	db, err := store.OpenWith(ctx, "", dir, nil, so)
 	if err != nil {
 		t.Fatal(err)
 	}
