@@ -2,13 +2,13 @@ package site_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/qasid/qasid/internal/render"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
