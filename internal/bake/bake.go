@@ -490,11 +490,11 @@ func (b *baker) write(name string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	// In a folder this bake made there is nothing to compare with.
-	if !fresh {
-		if same, err := sameContent(name, body); err != nil || same {
-			return err
-		}
+	if fresh {
+		return writeNew(name, body)
+	}
+	if same, err := sameContent(name, body); err != nil || same {
+		return err
 	}
 	f, err := os.CreateTemp(dir, ".bake-*")
 	if err != nil {
@@ -514,6 +514,26 @@ func (b *baker) write(name string, body []byte) error {
 	}
 	if err != nil {
 		os.Remove(f.Name())
+	}
+	return err
+}
+
+// writeNew writes a file into a folder this bake made, under its own
+// name: no earlier version of it can be served, and there is nothing to
+// compare with. A temporary file and a rename cost two more directory
+// changes a page, and with the workers writing into the same folders
+// they were most of a fresh bake's system time.
+func writeNew(name string, body []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name)
 	}
 	return err
 }
