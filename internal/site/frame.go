@@ -21,6 +21,7 @@ type frameParts struct {
 // asked for so far.
 type frameState struct {
 	frameSource
+	seq   int64 // the log's end it was read at
 	bases map[frameKey]page
 }
 
@@ -52,6 +53,7 @@ func (s *Site) frame(ctx context.Context, l lang.Language, current string, next 
 	}
 	// The base's slices are shared by every page made from it and read only.
 	p.Languages = languageMenu(l, next)
+	p.seq = fs.seq
 	return p, nil
 }
 
@@ -73,7 +75,7 @@ func (s *Site) source(ctx context.Context) (*frameState, error) {
 	if err != nil {
 		return nil, err
 	}
-	fs = &frameState{frameSource: src, bases: map[frameKey]page{}}
+	fs = &frameState{frameSource: src, seq: seq, bases: map[frameKey]page{}}
 	m.mu.Lock()
 	if m.seq == seq {
 		if m.frame == nil {

@@ -2,10 +2,12 @@ package site
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
 	"github.com/qasid/qasid/internal/store"
+	"github.com/qasid/qasid/internal/story"
 )
 
 // memoMaxAge bounds how long what is remembered is used while the change
@@ -17,7 +19,8 @@ const memoMaxAge = time.Minute
 // memo is what the site remembers between pages while the change log
 // stays where it was read at, the same on every node (the log's end is
 // one index lookup): how many stories each public list holds, where each
-// section page ends, and the frame every page shares (frame.go). Every page of a section prints its
+// section page ends, the frame every page shares (frame.go), and the
+// cards of related stories. Every page of a section prints its
 // page count, and counting a section of 15,000 stories cost 3 ms, more
 // than the rest of its page; the frame was two queries and some sixty
 // template actions on every page.
@@ -28,6 +31,7 @@ type memo struct {
 	counts map[countKey]int
 	ends   map[countKey][]store.ListCursor // section pages' ends: section.go
 	frame  *frameState
+	cards  map[int64]memoCard // related stories' cards: memoCards
 }
 
 type countKey struct{ lang, section string }
@@ -38,7 +42,7 @@ type countKey struct{ lang, section string }
 func (m *memo) lock(seq int64, now time.Time) {
 	m.mu.Lock()
 	if m.seq != seq || now.Before(m.at) || now.Sub(m.at) > memoMaxAge {
-		m.seq, m.at, m.counts, m.ends, m.frame = seq, now, nil, nil, nil
+		m.seq, m.at, m.counts, m.ends, m.frame, m.cards = seq, now, nil, nil, nil, nil
 	}
 }
 
@@ -86,4 +90,61 @@ func remembered[V any](ctx context.Context, s *Site, q store.ListQuery, field fu
 	}
 	m.mu.Unlock()
 	return v, nil
+}
+
+// maxMemoCards bounds the cards remembered: about 50 MB at most, and a
+// language's worth of a 100,000-story archive.
+const maxMemoCards = 100_000
+
+// memoCard is a story's card as read at the memo's position; public false
+// means it was not public then.
+type memoCard struct {
+	st     story.Story
+	public bool
+}
+
+// memoCards is the store as a story page's related stories read it, with
+// the cards it loads remembered with the memo: a story is among the
+// related stories of a dozen others, and its card, read for each of them
+// (five lookups by id and their versions a page), was a sixth of a story
+// page's time in a bake. seq is the log's end the page's frame was read at.
+type memoCards struct {
+	store.Store
+	s   *Site
+	seq int64
+}
+
+func (c memoCards) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
+	out := make(map[int64]story.Story, len(ids))
+	var missing []int64
+	m := &c.s.memo
+	m.lock(c.seq, now)
+	for _, id := range ids {
+		if e, ok := m.cards[id]; !ok {
+			missing = append(missing, id)
+		} else if e.public {
+			out[id] = e.st
+		}
+	}
+	m.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := c.Store.PublicCardsByID(ctx, missing, now)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	if m.seq == c.seq {
+		if m.cards == nil || len(m.cards)+len(missing) > maxMemoCards {
+			m.cards = make(map[int64]memoCard, 1024)
+		}
+		for _, id := range missing {
+			st, ok := got[id]
+			m.cards[id] = memoCard{st: st, public: ok}
+		}
+	}
+	m.mu.Unlock()
+	maps.Copy(out, got)
+	return out, nil
 }

@@ -2,6 +2,9 @@ package site_test
 
 import (
 	"context"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -89,4 +92,87 @@ func TestSectionCountsRemembered(t *testing.T) {
 	}
 	clock.Add(int64(2 * time.Minute))
 	get(3, "Weather desk")
+}
+
+// cardCountingStore counts the stories whose cards are asked of the store.
+type cardCountingStore struct {
+	store.Store
+	cards atomic.Int64
+}
+
+func (c *cardCountingStore) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
+	c.cards.Add(int64(len(ids)))
+	return c.Store.PublicCardsByID(ctx, ids, now)
+}
+
+// TestRelatedCardsRemembered: a related story's card is read once while
+// the change log stays put; a second render of the same pages reads none,
+// shows the same cards, and a kill (which moves the log) drops the
+// killed story's card from them at once.
+func TestRelatedCardsRemembered(t *testing.T) {
+	base := newFixture(t)
+	ix := relatedIndex(t, base.db)
+	cs := &cardCountingStore{Store: base.db}
+	s, err := site.New(site.Options{Store: cs, Catalog: base.cat, BaseURL: origin, Search: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *base
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+
+	keys := []string{"03-islamabad-electric-buses", "04-lahore-smog-school-hours", "09-glacier-monitoring-stations", "11-lahore-literature-festival"}
+	render := func() map[string]string {
+		blocks := map[string]string{}
+		for _, key := range keys {
+			st := f.member(t, key, "en")
+			r := f.get(t, relatedPath(st))
+			if r.status != 200 {
+				t.Fatalf("%s: %d", key, r.status)
+			}
+			blocks[key] = relatedBlock(r.body)
+		}
+		return blocks
+	}
+	first := render()
+	read := cs.cards.Load()
+	if read == 0 {
+		t.Fatal("no related cards were read: the pages show none")
+	}
+	if again := render(); !sameBlocks(again, first) {
+		t.Error("the second render shows other related stories")
+	}
+	if n := cs.cards.Load() - read; n != 0 {
+		t.Errorf("the second render read %d cards again, want 0", n)
+	}
+
+	// Kill a story that one of the pages relates.
+	cards := relatedCards(first[keys[0]])
+	if len(cards) == 0 {
+		t.Fatalf("no related story on %s", keys[0])
+	}
+	m := regexp.MustCompile(`/([0-9]+)-`).FindStringSubmatch(cards[0].Href)
+	if m == nil {
+		t.Fatalf("related link %q", cards[0].Href)
+	}
+	victim, _ := strconv.ParseInt(m[1], 10, 64)
+	if _, err := base.db.KillStory(context.Background(), victim, store.Kill{Notice: "Withdrawn.", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	after := render()
+	if strings.Contains(after[keys[0]], "/"+strconv.FormatInt(victim, 10)+"-") {
+		t.Errorf("the killed story %d is still related after the kill", victim)
+	}
+}
+
+func sameBlocks(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }

@@ -33,6 +33,7 @@ type page struct {
 	Preload    []string
 	Year       string
 
+	seq      int64 // the change log's end the frame was read at: memo.go
 	zone     *time.Location
 	sections []story.Section
 	agency   story.Agency // as loaded for the frame, for pages that need more of it

@@ -257,7 +257,8 @@ func (s *Site) renderBody(ctx context.Context, l lang.Language, st story.Story, 
 // and a stored list that changed (a new story like this one) append a
 // related change, which drops it too.
 func (s *Site) relatedCards(ctx context.Context, p page, st story.Story, now time.Time) ([]card, error) {
-	list, err := related.New(related.Options{Store: s.store, Index: s.search, Log: s.log}).ForPage(ctx, st, now)
+	cards := memoCards{Store: s.store, s: s, seq: p.seq}
+	list, err := related.New(related.Options{Store: cards, Index: s.search, Log: s.log}).ForPage(ctx, st, now)
 	if err != nil {
 		return nil, err
 	}
