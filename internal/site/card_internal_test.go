@@ -71,3 +71,106 @@ func TestEscapingAsTemplates(t *testing.T) {
 		}
 	}
 }
+
+// The story template's blocks as they were before story_meta.go wrote
+// them, and the layout's alternates.
+var (
+	oldMeta = template.Must(template.New("meta").Parse(`
+<meta property="og:title" content="{{.Story.Headline}}">
+<meta property="og:type" content="article">
+{{- with .Canonical}}
+<meta property="og:url" content="{{.}}">
+{{- end}}
+{{- with .Story.Summary}}
+<meta property="og:description" content="{{.}}">
+{{- end}}
+{{- with .Lead}}
+<meta property="og:image" content="{{.URL}}">
+<meta property="og:image:type" content="{{.URLType}}">
+<meta property="og:image:width" content="{{.URLWidth}}">
+<meta property="og:image:height" content="{{.URLHeight}}">
+{{- with .Alt}}
+<meta property="og:image:alt" content="{{.}}">
+{{- end}}
+{{- end}}
+{{- range .LocaleAlternates}}
+<meta property="og:locale:alternate" content="{{.}}">
+{{- end}}
+<meta property="article:published_time" content="{{.PublishedISO}}">
+<meta property="article:modified_time" content="{{.ModifiedISO}}">
+<meta property="article:section" content="{{.SectionName}}">
+{{- range .Tags}}
+<meta property="article:tag" content="{{.}}">
+{{- end}}
+<meta name="twitter:card" content="{{if .Lead}}summary_large_image{{else}}summary{{end}}">
+<meta name="twitter:title" content="{{.Story.Headline}}">
+{{- with .Story.Summary}}
+<meta name="twitter:description" content="{{.}}">
+{{- end}}
+<script type="application/ld+json">{{.JSONLD}}</script>`))
+	oldAlternates = template.Must(template.New("alternates").Parse(`<head>
+{{- range .}}
+<link rel="alternate" hreflang="{{.Hreflang}}" href="{{.Href}}">
+{{- end}}
+</head>`))
+	oldTranslations = template.Must(template.New("translations").Parse(`<ul>
+{{- range .}}
+<li><a href="{{.URL}}" lang="{{.Tag}}" dir="{{.Dir}}" hreflang="{{.Tag}}">{{.Name}}</a></li>
+{{- end}}
+</ul>`))
+)
+
+// TestStoryMetaAsTemplates: a story page's metadata, alternates and
+// translations list, with hostile and unusual values, come out exactly as
+// the template blocks wrote them.
+func TestStoryMetaAsTemplates(t *testing.T) {
+	hostile := []string{
+		"", "plain", `"quoted" & 'single' <b>bold</b>`, "a+b=c", "nul\x00byte", "اردو میں سرخی", "中文标题",
+		"</script><script>alert(1)</script>", "tab\tand\nnewline", "\xff invalid UTF-8", "url=javascript:alert(1)",
+	}
+	urls := []string{
+		"https://news.example.org/ur/world/7-%DA%AF", "/zh/world/9-中文", "javascript:alert(1)", "https://x.org/a?b=c&d=e+f",
+		`/x/"><script>`, "/a%41b%zz%4", "data:text/html,hi", "",
+	}
+	jsonld := []template.JS{``, `{"@context":"https://schema.org","headline":"\u003c/script\u003e"}`}
+	for i, text := range hostile {
+		other := hostile[(i+3)%len(hostile)]
+		for j, u := range urls {
+			var lead *figure
+			if j%3 != 2 {
+				lead = &figure{URL: u, URLType: other, URLWidth: 1600 + i, URLHeight: j, Alt: hostile[(i+j)%len(hostile)]}
+			}
+			d := storyPage{page: page{Canonical: u}, Story: storyView{Headline: text, Summary: other},
+				Lead: lead, LocaleAlternates: []string{"ur_PK", text}, PublishedISO: text, ModifiedISO: other,
+				SectionName: other, Tags: hostile[:i], JSONLD: jsonld[(i+j)%2]}
+			var want strings.Builder
+			if err := oldMeta.Execute(&want, d); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(storyMeta(&d)); got != want.String() {
+				t.Errorf("meta with text %q, URL %q:\n got %s\nwant %s", text, u, got, want.String())
+			}
+
+			alts := []alternate{{Hreflang: text, Href: u}, {Hreflang: "x-default", Href: urls[(j+1)%len(urls)]}}
+			want.Reset()
+			if err := oldAlternates.Execute(&want, alts); err != nil {
+				t.Fatal(err)
+			}
+			if got := "<head>" + string(page{Alternates: alts}.AlternateLinks()) + "\n</head>"; got != want.String() {
+				t.Errorf("alternates %+v:\n got %s\nwant %s", alts, got, want.String())
+			}
+
+			links := []navLink{{URL: u, Tag: text, Dir: "rtl", Name: other}, {URL: "/en/", Tag: "en", Dir: "ltr", Name: "English"}}
+			want.Reset()
+			if err := oldTranslations.Execute(&want, links); err != nil {
+				t.Fatal(err)
+			}
+			if got := "<ul>" + string(translationLinks(links)) + "\n</ul>"; got != want.String() {
+				t.Errorf("translations %+v:\n got %s\nwant %s", links, got, want.String())
+			}
+		}
+	}
+	if got := (page{}).AlternateLinks(); got != "" {
+		t.Errorf("no alternates: %q", got)
+	}
+}

@@ -40,6 +40,11 @@ type storyPage struct {
 	JSONLD           template.JS
 	LocaleAlternates []string
 	ModifiedISO      string
+
+	// Written in Go (story_meta.go): the "meta" block and the items of
+	// the translations list.
+	Meta             template.HTML
+	TranslationLinks template.HTML
 }
 
 type storyView struct {
@@ -185,6 +190,8 @@ func (s *Site) story(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	data.Meta = storyMeta(&data)
+	data.TranslationLinks = translationLinks(data.Translations)
 	return s.tpl.Render(w, http.StatusOK, "story", data)
 }
 

@@ -1,0 +1,110 @@
+package site
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/qasid/qasid/internal/web"
+)
+
+// A story page's head metadata (Open Graph, Twitter card, JSON-LD), its
+// hreflang alternates and its list of translations are written here
+// rather than by the templates, for the reason card.go gives: some sixty
+// escaped template actions a page, each through reflection, were half of
+// what remained of a story page's template time, and a bake renders a
+// hundred thousand of them. Each is what its template block wrote, byte
+// for byte (TestStoryMetaAsTemplates), with values escaped as
+// html/template escapes them in these places: a <meta> content and the
+// other quoted attributes as text, an href as a URL, and the JSON-LD,
+// already a template.JS, as it is.
+
+// storyMeta is the story template's "meta" block.
+func storyMeta(d *storyPage) template.HTML {
+	var b strings.Builder
+	b.Grow(2048 + len(d.JSONLD))
+	meta := func(kind, name, content string) {
+		b.WriteString("\n<meta ")
+		b.WriteString(kind)
+		b.WriteString(`="`)
+		b.WriteString(name)
+		b.WriteString(`" content="`)
+		b.WriteString(web.EscapeText(content))
+		b.WriteString(`">`)
+	}
+	meta("property", "og:title", d.Story.Headline)
+	meta("property", "og:type", "article")
+	if d.Canonical != "" {
+		meta("property", "og:url", d.Canonical)
+	}
+	if d.Story.Summary != "" {
+		meta("property", "og:description", d.Story.Summary)
+	}
+	if f := d.Lead; f != nil {
+		meta("property", "og:image", f.URL)
+		meta("property", "og:image:type", f.URLType)
+		meta("property", "og:image:width", strconv.Itoa(f.URLWidth))
+		meta("property", "og:image:height", strconv.Itoa(f.URLHeight))
+		if f.Alt != "" {
+			meta("property", "og:image:alt", f.Alt)
+		}
+	}
+	for _, l := range d.LocaleAlternates {
+		meta("property", "og:locale:alternate", l)
+	}
+	meta("property", "article:published_time", d.PublishedISO)
+	meta("property", "article:modified_time", d.ModifiedISO)
+	meta("property", "article:section", d.SectionName)
+	for _, t := range d.Tags {
+		meta("property", "article:tag", t)
+	}
+	if d.Lead != nil {
+		meta("name", "twitter:card", "summary_large_image")
+	} else {
+		meta("name", "twitter:card", "summary")
+	}
+	meta("name", "twitter:title", d.Story.Headline)
+	if d.Story.Summary != "" {
+		meta("name", "twitter:description", d.Story.Summary)
+	}
+	b.WriteString("\n<script type=\"application/ld+json\">")
+	b.WriteString(string(d.JSONLD))
+	b.WriteString("</script>")
+	return template.HTML(b.String())
+}
+
+// AlternateLinks is the layout's hreflang links, one a line.
+func (p page) AlternateLinks() template.HTML {
+	if len(p.Alternates) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, a := range p.Alternates {
+		b.WriteString("\n<link rel=\"alternate\" hreflang=\"")
+		b.WriteString(web.EscapeText(a.Hreflang))
+		b.WriteString(`" href="`)
+		b.WriteString(web.EscapeURL(a.Href))
+		b.WriteString(`">`)
+	}
+	return template.HTML(b.String())
+}
+
+// translationLinks is the story template's list of the story in other
+// languages: its items, one a line.
+func translationLinks(links []navLink) template.HTML {
+	var b strings.Builder
+	for _, l := range links {
+		b.WriteString("\n<li><a href=\"")
+		b.WriteString(web.EscapeURL(l.URL))
+		b.WriteString(`" lang="`)
+		b.WriteString(web.EscapeText(l.Tag))
+		b.WriteString(`" dir="`)
+		b.WriteString(web.EscapeText(l.Dir))
+		b.WriteString(`" hreflang="`)
+		b.WriteString(web.EscapeText(l.Tag))
+		b.WriteString(`">`)
+		b.WriteString(web.EscapeText(l.Name))
+		b.WriteString("</a></li>")
+	}
+	return template.HTML(b.String())
+}
