@@ -92,9 +92,11 @@ func remembered[V any](ctx context.Context, s *Site, q store.ListQuery, field fu
 	return v, nil
 }
 
-// maxMemoCards bounds the cards remembered: about 50 MB at most, and a
-// language's worth of a 100,000-story archive.
-const maxMemoCards = 100_000
+// maxMemoCards bounds the cards remembered: a card without its body is
+// under a kilobyte, so about 20 MB at most, and two languages' worth of a
+// 100,000-story archive (a bake renders a language's pages together, and
+// a story's related stories are in its language).
+const maxMemoCards = 30_000
 
 // memoCard is a story's card as read at the memo's position; public false
 // means it was not public then.
