@@ -2,7 +2,6 @@ package site
 
 import (
 	"html/template"
-	"strings"
 
 	"github.com/qasid/qasid/internal/web"
 )
@@ -14,36 +13,34 @@ import (
 // with the headline linked, the summary when there is one, and the
 // language badge and date.
 func (c card) HTML() template.HTML {
-	var b strings.Builder
-	b.Grow(256 + len(c.Headline) + len(c.Summary))
-	b.WriteString("<li class=\"card\">\n<h3 lang=\"")
-	b.WriteString(web.EscapeText(c.Tag))
-	b.WriteString(`" dir="`)
-	b.WriteString(web.EscapeText(c.Dir))
-	b.WriteString(`"><a href="`)
-	b.WriteString(web.EscapeURL(c.URL))
-	b.WriteString(`">`)
-	b.WriteString(web.EscapeText(c.Headline))
-	b.WriteString("</a></h3>")
+	var m web.Markup
+	m.Grow(256 + len(c.Headline) + len(c.Summary))
+	m.Raw("<li class=\"card\">\n<h3")
+	m.Attr("lang", c.Tag)
+	m.Attr("dir", c.Dir)
+	m.Raw("><a")
+	m.URLAttr("href", c.URL)
+	m.Raw(">")
+	m.Text(c.Headline)
+	m.Raw("</a></h3>")
 	if c.Summary != "" {
-		b.WriteString("\n<p lang=\"")
-		b.WriteString(web.EscapeText(c.Tag))
-		b.WriteString(`" dir="`)
-		b.WriteString(web.EscapeText(c.Dir))
-		b.WriteString(`">`)
-		b.WriteString(web.EscapeText(c.Summary))
-		b.WriteString("</p>")
+		m.Raw("\n<p")
+		m.Attr("lang", c.Tag)
+		m.Attr("dir", c.Dir)
+		m.Raw(">")
+		m.Text(c.Summary)
+		m.Raw("</p>")
 	}
-	b.WriteString("\n<div class=\"meta\">")
+	m.Raw("\n<div class=\"meta\">")
 	if c.LangName != "" {
-		b.WriteString(`<span class="lang-badge">`)
-		b.WriteString(web.EscapeText(c.LangName))
-		b.WriteString("</span>")
+		m.Raw(`<span class="lang-badge">`)
+		m.Text(c.LangName)
+		m.Raw("</span>")
 	}
-	b.WriteString(`<time datetime="`)
-	b.WriteString(web.EscapeText(c.ISO))
-	b.WriteString(`">`)
-	b.WriteString(web.EscapeText(c.Date))
-	b.WriteString("</time></div>\n</li>")
-	return template.HTML(b.String())
+	m.Raw("<time")
+	m.Attr("datetime", c.ISO)
+	m.Raw(">")
+	m.Text(c.Date)
+	m.Raw("</time></div>\n</li>")
+	return m.HTML()
 }

@@ -143,34 +143,26 @@ func TestStoryMetaAsTemplates(t *testing.T) {
 			d := storyPage{page: page{Canonical: u}, Story: storyView{Headline: text, Summary: other},
 				Lead: lead, LocaleAlternates: []string{"ur_PK", text}, PublishedISO: text, ModifiedISO: other,
 				SectionName: other, Tags: hostile[:i], JSONLD: jsonld[(i+j)%2]}
-			var want strings.Builder
-			if err := oldMeta.Execute(&want, d); err != nil {
-				t.Fatal(err)
-			}
-			if got := string(storyMeta(&d)); got != want.String() {
-				t.Errorf("meta with text %q, URL %q:\n got %s\nwant %s", text, u, got, want.String())
-			}
-
+			asTemplate(t, oldMeta, &d, string(storyMeta(&d)))
 			alts := []alternate{{Hreflang: text, Href: u}, {Hreflang: "x-default", Href: urls[(j+1)%len(urls)]}}
-			want.Reset()
-			if err := oldAlternates.Execute(&want, alts); err != nil {
-				t.Fatal(err)
-			}
-			if got := "<head>" + string(page{Alternates: alts}.AlternateLinks()) + "\n</head>"; got != want.String() {
-				t.Errorf("alternates %+v:\n got %s\nwant %s", alts, got, want.String())
-			}
-
+			asTemplate(t, oldAlternates, alts, "<head>"+string(page{Alternates: alts}.AlternateLinks())+"\n</head>")
 			links := []navLink{{URL: u, Tag: text, Dir: "rtl", Name: other}, {URL: "/en/", Tag: "en", Dir: "ltr", Name: "English"}}
-			want.Reset()
-			if err := oldTranslations.Execute(&want, links); err != nil {
-				t.Fatal(err)
-			}
-			if got := "<ul>" + string(translationLinks(links)) + "\n</ul>"; got != want.String() {
-				t.Errorf("translations %+v:\n got %s\nwant %s", links, got, want.String())
-			}
+			asTemplate(t, oldTranslations, links, "<ul>"+string(translationLinks(links))+"\n</ul>")
 		}
 	}
 	if got := (page{}).AlternateLinks(); got != "" {
 		t.Errorf("no alternates: %q", got)
+	}
+}
+
+// asTemplate fails t unless got is what tpl writes for data.
+func asTemplate(t *testing.T, tpl *template.Template, data any, got string) {
+	t.Helper()
+	var want strings.Builder
+	if err := tpl.Execute(&want, data); err != nil {
+		t.Fatal(err)
+	}
+	if got != want.String() {
+		t.Errorf("%s for %+v:\n got %s\nwant %s", tpl.Name(), data, got, want.String())
 	}
 }

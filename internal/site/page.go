@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/qasid/qasid/internal/render"
@@ -75,30 +74,23 @@ const langCookie = "lang"
 // story page's CPU, and a bake renders a hundred thousand of them. Every
 // value is escaped as the template escaped it (web/escape.go).
 func languageMenu(l lang.Language, next func(code string) string) template.HTML {
-	var b strings.Builder
-	b.Grow(1024)
+	var m web.Markup
+	m.Grow(1024)
 	for _, o := range lang.All() {
-		b.WriteString(`<li><a href="/lang/`)
-		b.WriteString(web.EscapeText(o.Code))
-		b.WriteString(`?next=`)
-		b.WriteString(web.EscapeURL(url.QueryEscape(next(o.Code))))
-		b.WriteString(`" lang="`)
-		b.WriteString(web.EscapeText(o.Tag))
-		b.WriteString(`" dir="`)
-		b.WriteString(web.EscapeText(o.Dir))
-		b.WriteString(`" hreflang="`)
-		b.WriteString(web.EscapeText(o.Tag))
-		b.WriteString(`" data-lang="`)
-		b.WriteString(web.EscapeText(o.Code))
-		b.WriteString(`"`)
+		m.Raw("<li><a")
+		m.URLAttr("href", "/lang/"+o.Code+"?next="+url.QueryEscape(next(o.Code)))
+		m.Attr("lang", o.Tag)
+		m.Attr("dir", o.Dir)
+		m.Attr("hreflang", o.Tag)
+		m.Attr("data-lang", o.Code)
 		if o.Code == l.Code {
-			b.WriteString(` aria-current="true"`)
+			m.Raw(` aria-current="true"`)
 		}
-		b.WriteString(`>`)
-		b.WriteString(web.EscapeText(o.Name))
-		b.WriteString("</a></li>\n")
+		m.Raw(">")
+		m.Text(o.Name)
+		m.Raw("</a></li>\n")
 	}
-	return template.HTML(b.String())
+	return m.HTML()
 }
 
 // frameOrBare is frame for error pages: it never fails, falling back to an

@@ -3,7 +3,6 @@ package site
 import (
 	"html/template"
 	"strconv"
-	"strings"
 
 	"github.com/qasid/qasid/internal/web"
 )
@@ -21,16 +20,13 @@ import (
 
 // storyMeta is the story template's "meta" block.
 func storyMeta(d *storyPage) template.HTML {
-	var b strings.Builder
-	b.Grow(2048 + len(d.JSONLD))
+	var m web.Markup
+	m.Grow(2048 + len(d.JSONLD))
 	meta := func(kind, name, content string) {
-		b.WriteString("\n<meta ")
-		b.WriteString(kind)
-		b.WriteString(`="`)
-		b.WriteString(name)
-		b.WriteString(`" content="`)
-		b.WriteString(web.EscapeText(content))
-		b.WriteString(`">`)
+		m.Raw("\n<meta")
+		m.Attr(kind, name)
+		m.Attr("content", content)
+		m.Raw(">")
 	}
 	meta("property", "og:title", d.Story.Headline)
 	meta("property", "og:type", "article")
@@ -67,44 +63,37 @@ func storyMeta(d *storyPage) template.HTML {
 	if d.Story.Summary != "" {
 		meta("name", "twitter:description", d.Story.Summary)
 	}
-	b.WriteString("\n<script type=\"application/ld+json\">")
-	b.WriteString(string(d.JSONLD))
-	b.WriteString("</script>")
-	return template.HTML(b.String())
+	m.Raw("\n<script type=\"application/ld+json\">")
+	m.Raw(string(d.JSONLD))
+	m.Raw("</script>")
+	return m.HTML()
 }
 
 // AlternateLinks is the layout's hreflang links, one a line.
 func (p page) AlternateLinks() template.HTML {
-	if len(p.Alternates) == 0 {
-		return ""
-	}
-	var b strings.Builder
+	var m web.Markup
 	for _, a := range p.Alternates {
-		b.WriteString("\n<link rel=\"alternate\" hreflang=\"")
-		b.WriteString(web.EscapeText(a.Hreflang))
-		b.WriteString(`" href="`)
-		b.WriteString(web.EscapeURL(a.Href))
-		b.WriteString(`">`)
+		m.Raw("\n<link rel=\"alternate\"")
+		m.Attr("hreflang", a.Hreflang)
+		m.URLAttr("href", a.Href)
+		m.Raw(">")
 	}
-	return template.HTML(b.String())
+	return m.HTML()
 }
 
 // translationLinks is the story template's list of the story in other
 // languages: its items, one a line.
 func translationLinks(links []navLink) template.HTML {
-	var b strings.Builder
+	var m web.Markup
 	for _, l := range links {
-		b.WriteString("\n<li><a href=\"")
-		b.WriteString(web.EscapeURL(l.URL))
-		b.WriteString(`" lang="`)
-		b.WriteString(web.EscapeText(l.Tag))
-		b.WriteString(`" dir="`)
-		b.WriteString(web.EscapeText(l.Dir))
-		b.WriteString(`" hreflang="`)
-		b.WriteString(web.EscapeText(l.Tag))
-		b.WriteString(`">`)
-		b.WriteString(web.EscapeText(l.Name))
-		b.WriteString("</a></li>")
+		m.Raw("\n<li><a")
+		m.URLAttr("href", l.URL)
+		m.Attr("lang", l.Tag)
+		m.Attr("dir", l.Dir)
+		m.Attr("hreflang", l.Tag)
+		m.Raw(">")
+		m.Text(l.Name)
+		m.Raw("</a></li>")
 	}
-	return template.HTML(b.String())
+	return m.HTML()
 }

@@ -1,6 +1,9 @@
 package web
 
-import "strings"
+import (
+	"html/template"
+	"strings"
+)
 
 // Fragments that every page repeats many times (the site's language
 // switcher and story cards) are written in Go rather than by a template:
@@ -66,3 +69,38 @@ func EscapeURL(s string) string {
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
+
+// Markup builds such a fragment: markup written as it is, and values
+// escaped for the place they go, so that the code reads like the
+// template it replaces.
+type Markup struct{ b strings.Builder }
+
+// Grow makes room for n more bytes.
+func (m *Markup) Grow(n int) { m.b.Grow(n) }
+
+// Raw writes markup as it is.
+func (m *Markup) Raw(s string) { m.b.WriteString(s) }
+
+// Text writes s escaped as HTML text.
+func (m *Markup) Text(s string) { m.b.WriteString(EscapeText(s)) }
+
+// Attr writes ` name="value"`, the value escaped as a quoted attribute.
+func (m *Markup) Attr(name, value string) {
+	m.b.WriteByte(' ')
+	m.b.WriteString(name)
+	m.b.WriteString(`="`)
+	m.b.WriteString(EscapeText(value))
+	m.b.WriteByte('"')
+}
+
+// URLAttr is Attr for an attribute that holds a URL (href, src).
+func (m *Markup) URLAttr(name, value string) {
+	m.b.WriteByte(' ')
+	m.b.WriteString(name)
+	m.b.WriteString(`="`)
+	m.b.WriteString(EscapeURL(value))
+	m.b.WriteByte('"')
+}
+
+// HTML returns what was written.
+func (m *Markup) HTML() template.HTML { return template.HTML(m.b.String()) }
