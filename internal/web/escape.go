@@ -85,20 +85,16 @@ func (m *Markup) Raw(s string) { m.b.WriteString(s) }
 func (m *Markup) Text(s string) { m.b.WriteString(EscapeText(s)) }
 
 // Attr writes ` name="value"`, the value escaped as a quoted attribute.
-func (m *Markup) Attr(name, value string) {
-	m.b.WriteByte(' ')
-	m.b.WriteString(name)
-	m.b.WriteString(`="`)
-	m.b.WriteString(EscapeText(value))
-	m.b.WriteByte('"')
-}
+func (m *Markup) Attr(name, value string) { m.attr(name, EscapeText(value)) }
 
 // URLAttr is Attr for an attribute that holds a URL (href, src).
-func (m *Markup) URLAttr(name, value string) {
+func (m *Markup) URLAttr(name, value string) { m.attr(name, EscapeURL(value)) }
+
+func (m *Markup) attr(name, escaped string) {
 	m.b.WriteByte(' ')
 	m.b.WriteString(name)
 	m.b.WriteString(`="`)
-	m.b.WriteString(EscapeURL(value))
+	m.b.WriteString(escaped)
 	m.b.WriteByte('"')
 }
 
