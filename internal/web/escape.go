@@ -6,13 +6,15 @@ import (
 )
 
 // Fragments that every page repeats many times (the site's language
-// switcher and story cards) are written in Go rather than by a template:
-// each template action is escaped through reflection, and those fragments
-// were a fifth of a story page's CPU. They must come out byte for byte as
-// the templates wrote them, so the escaping here follows html/template's:
-// the same characters replaced by the same entities in text and quoted
-// attributes, and URLs in href normalised as it normalises them
-// (site.TestEscapingAsTemplates holds them to it).
+// switcher, story cards, a story page's metadata and hreflang links) are
+// written in Go rather than by a template: each template action is escaped
+// through reflection, and those fragments were about half of a story
+// page's template time. They must come out byte for byte as the templates
+// wrote them, so the escaping here follows html/template's: the same
+// characters replaced by the same entities in text and quoted attributes
+// (a <meta> content among them), and URLs in href normalised as it
+// normalises them (site.TestEscapingAsTemplates and
+// site.TestStoryMetaAsTemplates hold them to it).
 
 // htmlReplacer is html/template's table for text and quoted attribute
 // values.
