@@ -65,10 +65,10 @@ func (s *Site) source(ctx context.Context) (*frameState, error) {
 		return nil, err
 	}
 	m := &s.memo
-	m.lock(seq, s.now())
+	current := m.lock(seq, s.now())
 	fs := m.frame
 	m.mu.Unlock()
-	if fs != nil {
+	if fs != nil && current {
 		return fs, nil
 	}
 	src, err := s.loadFrame(ctx)

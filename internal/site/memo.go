@@ -37,13 +37,17 @@ type memo struct {
 type countKey struct{ lang, section string }
 
 // lock locks m for a page reading at the log's end seq at now, first
-// forgetting what was read at another position or too long ago. The
+// forgetting what was read at an earlier position or too long ago. It
+// says whether m now holds what was read at seq: a page that read the
+// log's end just before it moved neither reads nor fills the memo, so
+// pages in flight do not drag it back to a position already passed. The
 // caller unlocks m.mu.
-func (m *memo) lock(seq int64, now time.Time) {
+func (m *memo) lock(seq int64, now time.Time) bool {
 	m.mu.Lock()
-	if m.seq != seq || now.Before(m.at) || now.Sub(m.at) > memoMaxAge {
+	if m.seq < seq || now.Before(m.at) || now.Sub(m.at) > memoMaxAge {
 		m.seq, m.at, m.counts, m.ends, m.frame, m.cards = seq, now, nil, nil, nil, nil
 	}
+	return m.seq == seq
 }
 
 // countPublished is store.CountPublished for the lists q names (its Lang
@@ -71,10 +75,10 @@ func remembered[V any](ctx context.Context, s *Site, q store.ListQuery, field fu
 	}
 	k := countKey{q.Lang, q.Section}
 	m := &s.memo
-	m.lock(seq, q.Now)
+	current := m.lock(seq, q.Now)
 	v, ok := (*field(m))[k]
 	m.mu.Unlock()
-	if ok {
+	if ok && current {
 		return v, nil
 	}
 	if v, err = read(); err != nil {
@@ -120,9 +124,9 @@ func (c memoCards) PublicCardsByID(ctx context.Context, ids []int64, now time.Ti
 	out := make(map[int64]story.Story, len(ids))
 	var missing []int64
 	m := &c.s.memo
-	m.lock(c.seq, now)
+	current := m.lock(c.seq, now)
 	for _, id := range ids {
-		if e, ok := m.cards[id]; !ok {
+		if e, ok := m.cards[id]; !ok || !current {
 			missing = append(missing, id)
 		} else if e.public {
 			out[id] = e.st
