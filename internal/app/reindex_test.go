@@ -99,7 +99,7 @@ func TestDemoIsSearchable(t *testing.T) {
 	// While another process holds the index, reindex says so.
 	start := time.Now()
 	code, _, errOut = run(t, context.Background(), nil, nil, "reindex", "--data", dir)
-	if code != 1 || !strings.Contains(errOut, "in use") {
+	if code != 1 || !strings.Contains(errOut, "in use") || !strings.Contains(errOut, "stop serve on this data folder first") {
 		t.Errorf("reindex of a held index: exit %d, %q", code, errOut)
 	}
 	if d := time.Since(start); d > 30*time.Second {

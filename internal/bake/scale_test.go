@@ -33,7 +33,7 @@ import (
 //	QASID_BENCH_DATA=/work/copy QASID_BAKE_N=20 go test -run TestBakeScale -v -cpuprofile cpu.out ./internal/bake
 func TestBakeScale(t *testing.T) {
 	ctx := context.Background()
-	// The SQLite file is mapped, as `qasid bake` maps it (app/reindex.go).
+	// The SQLite file is mapped, as `qasid bake` maps it (app/offline.go).
 	data := sitetest.OpenWith(t, sitetest.DataDir(t), true, store.OpenOptions{SQLiteMap: 1 << 40})
 	s, db := data.Site, data.Store
 	var err error

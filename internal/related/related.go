@@ -105,9 +105,8 @@ func New(o Options) *Service {
 
 // For returns the stories shown as related to st at now, as readers see
 // them (their latest published versions, without their bodies), at most
-// Limit. st may be a
-// working copy (the desk) or the published version (the public page); its
-// id, language, tags and text are what count.
+// Limit. st may be a working copy (the desk) or the published version (the
+// public page); its id, language, tags and text are what count.
 //
 // A failing index does not fail the list: the pins are still worth showing
 // on a story page, so the failure is logged and the list is the pins alone.

@@ -6,8 +6,8 @@ import (
 	"github.com/qasid/qasid/internal/web"
 )
 
-// A card is written in Go rather than by a template block, escaped with
-// web.EscapeText and web.EscapeURL: see web/escape.go for why.
+// A card is written in Go rather than by a template block, with
+// web.Markup: see web/escape.go for why.
 
 // HTML writes the card as the layout's "card" block did: a list item
 // with the headline linked, the summary when there is one, and the

@@ -3,6 +3,8 @@ package site
 import (
 	"context"
 	"html/template"
+	"strconv"
+	"time"
 
 	"github.com/qasid/qasid/internal/lang"
 )
@@ -87,9 +89,27 @@ func (s *Site) source(ctx context.Context) (*frameState, error) {
 	return fs, nil
 }
 
-// base is bare with its frame parts rendered.
+// base is what every page in language l with the current section shares,
+// made from src: the agency's text in l, the section menu, the fonts to
+// preload, and the frame parts rendered.
 func (s *Site) base(l lang.Language, src frameSource, current string) (page, error) {
-	p := s.bare(l, src, current)
+	a, secs := src.agency, src.sections
+	p := page{cat: s.cat, Lang: l, Agency: a.Text[l.Code], Current: current, CSS: s.assets.URL("site.css"),
+		zone: src.zone, sections: secs, agency: a}
+	if p.zone == nil {
+		p.zone = time.UTC // an error page's empty agency
+	}
+	p.Year = strconv.Itoa(s.now().In(p.zone).Year())
+	for _, sec := range secs {
+		p.Sections = append(p.Sections, navLink{Code: sec.Key, Name: sectionName(sec, l.Code),
+			URL: "/" + l.Code + "/" + sec.Key + "/", Current: sec.Key == current})
+	}
+	switch l.Code {
+	case "ur":
+		p.Preload = []string{s.assets.URL("fonts/NotoNastaliqUrdu-Regular.woff2")}
+	case "ar":
+		p.Preload = []string{s.assets.URL("fonts/NotoNaskhArabic-Regular.woff2")}
+	}
 	for _, part := range []struct {
 		name string
 		to   *template.HTML

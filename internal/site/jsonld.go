@@ -83,7 +83,7 @@ type ldWork struct {
 type articleInfo struct {
 	Family   []story.Story // the public family, for the translation links
 	Agency   story.Agency
-	Zone     *time.Location // the agency's
+	Zone     *time.Location // the agency's (frameSource.zone)
 	Section  string         // the section's name in the story's language
 	Dateline string         // as printed
 	Modified time.Time      // the latest version's publication
@@ -96,9 +96,6 @@ func (s *Site) newsArticle(st story.Story, in articleInfo) (template.JS, error) 
 	l, _ := lang.Get(st.Lang)
 	a := in.Agency
 	zone := in.Zone
-	if zone == nil {
-		zone = agencyZone(a)
-	}
 	url := s.baseURL + escapePath(render.StoryPath(st))
 	name := agencyName(a, l.Code)
 	publisher := ldAgent{Type: "NewsMediaOrganization", Name: name, URL: s.baseURL + "/" + l.Code + "/"}

@@ -2,6 +2,8 @@ package site_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
@@ -175,4 +177,66 @@ func sameBlocks(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// failingStore fails the log's end or the related cards on demand.
+type failingStore struct {
+	store.Store
+	seq, cards atomic.Bool
+}
+
+func (f *failingStore) LastSeq(ctx context.Context) (int64, error) {
+	if f.seq.Load() {
+		return 0, errors.New("store down")
+	}
+	return f.Store.LastSeq(ctx)
+}
+
+func (f *failingStore) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
+	if f.cards.Load() {
+		return nil, errors.New("store down")
+	}
+	return f.Store.PublicCardsByID(ctx, ids, now)
+}
+
+// TestMemoStoreFailures: when the log's end cannot be read, pages fail
+// with an error page that still has its frame (built from an empty
+// agency); when related cards cannot be read, the story page fails, and
+// nothing of the failure is remembered: the next render shows the cards.
+func TestMemoStoreFailures(t *testing.T) {
+	base := newFixture(t)
+	ix := relatedIndex(t, base.db)
+	fs := &failingStore{Store: base.db}
+	s, err := site.New(site.Options{Store: fs, Catalog: base.cat, BaseURL: origin, Search: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *base
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+
+	fs.seq.Store(true)
+	for _, path := range []string{"/en/", "/ur/business/", "/en/business/page/30/"} {
+		r := f.get(t, path)
+		if r.status != http.StatusInternalServerError {
+			t.Errorf("%s with the log unreadable: %d, want 500", path, r.status)
+		}
+		for _, want := range []string{`<html lang=`, `<nav class="languages"`, `<footer>`, `</html>`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("%s: error page without %q", path, want)
+			}
+		}
+	}
+	fs.seq.Store(false)
+
+	st := f.member(t, "04-lahore-smog-school-hours", "en")
+	fs.cards.Store(true)
+	if r := f.get(t, relatedPath(st)); r.status != http.StatusInternalServerError {
+		t.Errorf("story page with its related cards unreadable: %d, want 500", r.status)
+	}
+	fs.cards.Store(false)
+	r := f.get(t, relatedPath(st))
+	if r.status != 200 || len(relatedCards(relatedBlock(r.body))) == 0 {
+		t.Errorf("after the store recovered: %d with %d related cards, want 200 with some", r.status, len(relatedCards(relatedBlock(r.body))))
+	}
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"html/template"
 	"net/url"
-	"strconv"
 	"time"
 
-	"github.com/qasid/qasid/internal/render"
-	"github.com/qasid/qasid/internal/web"
-
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/render"
 	"github.com/qasid/qasid/internal/story"
+	"github.com/qasid/qasid/internal/web"
 )
 
 // page is what the layout needs on every page. Each page's data embeds it.
@@ -96,38 +94,30 @@ func languageMenu(l lang.Language, next func(code string) string) template.HTML 
 // frameOrBare is frame for error pages: it never fails, falling back to an
 // empty agency when the store cannot be read.
 func (s *Site) frameOrBare(ctx context.Context, l lang.Language, current string) page {
-	p, err := s.frame(ctx, l, current, func(code string) string { return "/" + code + "/" })
+	home := func(code string) string { return "/" + code + "/" }
+	p, err := s.frame(ctx, l, current, home)
 	if err != nil {
 		s.log.Error("error page frame", "err", err)
 		if p, err = s.base(l, frameSource{}, current); err != nil {
 			s.log.Error("error page frame", "err", err)
 		}
-		p.Languages = languageMenu(l, func(code string) string { return "/" + code + "/" })
+		p.Languages = languageMenu(l, home)
 	}
 	return p
 }
 
-// bare is a page's frame in language l from src, with its parts not yet
-// rendered (base renders them).
-func (s *Site) bare(l lang.Language, src frameSource, current string) page {
-	a, secs := src.agency, src.sections
-	p := page{cat: s.cat, Lang: l, Agency: a.Text[l.Code], Current: current, CSS: s.assets.URL("site.css"),
-		zone: src.zone, sections: secs, agency: a}
-	if p.zone == nil {
-		p.zone = time.UTC
+// AlternateLinks is the layout's hreflang links, one a line, written in
+// Go as the switcher is (TestStoryMetaAsTemplates holds it to the
+// template it replaced).
+func (p page) AlternateLinks() template.HTML {
+	var m web.Markup
+	for _, a := range p.Alternates {
+		m.Raw("\n<link rel=\"alternate\"")
+		m.Attr("hreflang", a.Hreflang)
+		m.URLAttr("href", a.Href)
+		m.Raw(">")
 	}
-	p.Year = strconv.Itoa(s.now().In(p.zone).Year())
-	for _, sec := range secs {
-		p.Sections = append(p.Sections, navLink{Code: sec.Key, Name: sectionName(sec, l.Code),
-			URL: "/" + l.Code + "/" + sec.Key + "/", Current: sec.Key == current})
-	}
-	switch l.Code {
-	case "ur":
-		p.Preload = []string{s.assets.URL("fonts/NotoNastaliqUrdu-Regular.woff2")}
-	case "ar":
-		p.Preload = []string{s.assets.URL("fonts/NotoNaskhArabic-Regular.woff2")}
-	}
-	return p
+	return m.HTML()
 }
 
 // sectionName is a section's name in a language, falling back to English

@@ -58,7 +58,7 @@ type Site struct {
 
 	sitemapSize int // stories per sitemap file; a field so tests can page with a few
 
-	memo memo // list sizes and the frame until the next change: memo.go
+	memo memo // list sizes, section page ends, the frame and related cards until the log moves: memo.go
 }
 
 // New parses the templates and assets; an error here means the binary

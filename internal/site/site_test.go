@@ -3,7 +3,6 @@ package site_test
 import (
 	"context"
 	"fmt"
-	"github.com/qasid/qasid/internal/render"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/qasid/qasid/internal/demo"
 	"github.com/qasid/qasid/internal/lang"
+	"github.com/qasid/qasid/internal/render"
 	"github.com/qasid/qasid/internal/site"
 	"github.com/qasid/qasid/internal/store"
 	"github.com/qasid/qasid/internal/story"

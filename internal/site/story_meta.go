@@ -69,18 +69,6 @@ func storyMeta(d *storyPage) template.HTML {
 	return m.HTML()
 }
 
-// AlternateLinks is the layout's hreflang links, one a line.
-func (p page) AlternateLinks() template.HTML {
-	var m web.Markup
-	for _, a := range p.Alternates {
-		m.Raw("\n<link rel=\"alternate\"")
-		m.Attr("hreflang", a.Hreflang)
-		m.URLAttr("href", a.Href)
-		m.Raw(">")
-	}
-	return m.HTML()
-}
-
 // translationLinks is the story template's list of the story in other
 // languages: its items, one a line.
 func translationLinks(links []navLink) template.HTML {

@@ -125,6 +125,8 @@ type Store interface {
 	PublicStory(ctx context.Context, id int64, now time.Time) (story.Story, error)
 	// PublicStoriesByID is PublicStory for many ids in one query, by id;
 	// ids readers cannot see at now are absent (public_batch.go).
+	// PublicCardsByID is the same without the bodies, for lists that
+	// print headlines.
 	PublicStoriesByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error)
 	PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error)
 	PublicFamily(ctx context.Context, familyID int64, now time.Time) ([]story.Story, error)
