@@ -96,15 +96,42 @@ func TestSectionCountsRemembered(t *testing.T) {
 	get(3, "Weather desk")
 }
 
-// cardCountingStore counts the stories whose cards are asked of the store.
-type cardCountingStore struct {
+// watchedStore counts the related cards asked of the store, and fails
+// the log's end or the cards on demand.
+type watchedStore struct {
 	store.Store
-	cards atomic.Int64
+	cards              atomic.Int64
+	failSeq, failCards atomic.Bool
 }
 
-func (c *cardCountingStore) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
-	c.cards.Add(int64(len(ids)))
-	return c.Store.PublicCardsByID(ctx, ids, now)
+func (w *watchedStore) LastSeq(ctx context.Context) (int64, error) {
+	if w.failSeq.Load() {
+		return 0, errors.New("store down")
+	}
+	return w.Store.LastSeq(ctx)
+}
+
+func (w *watchedStore) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
+	if w.failCards.Load() {
+		return nil, errors.New("store down")
+	}
+	w.cards.Add(int64(len(ids)))
+	return w.Store.PublicCardsByID(ctx, ids, now)
+}
+
+// watchedSite is the demo site with related stories, over a watchedStore.
+func watchedSite(t *testing.T) (*fixture, *watchedStore) {
+	t.Helper()
+	base := newFixture(t)
+	ws := &watchedStore{Store: base.db}
+	s, err := site.New(site.Options{Store: ws, Catalog: base.cat, BaseURL: origin, Search: relatedIndex(t, base.db)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *base
+	f.srv = httptest.NewServer(s.Handler())
+	t.Cleanup(f.srv.Close)
+	return &f, ws
 }
 
 // TestRelatedCardsRemembered: a related story's card is read once while
@@ -112,16 +139,7 @@ func (c *cardCountingStore) PublicCardsByID(ctx context.Context, ids []int64, no
 // shows the same cards, and a kill (which moves the log) drops the
 // killed story's card from them at once.
 func TestRelatedCardsRemembered(t *testing.T) {
-	base := newFixture(t)
-	ix := relatedIndex(t, base.db)
-	cs := &cardCountingStore{Store: base.db}
-	s, err := site.New(site.Options{Store: cs, Catalog: base.cat, BaseURL: origin, Search: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := *base
-	f.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(f.srv.Close)
+	f, cs := watchedSite(t)
 
 	keys := []string{"03-islamabad-electric-buses", "04-lahore-smog-school-hours", "09-glacier-monitoring-stations", "11-lahore-literature-festival"}
 	render := func() map[string]string {
@@ -158,7 +176,7 @@ func TestRelatedCardsRemembered(t *testing.T) {
 		t.Fatalf("related link %q", cards[0].Href)
 	}
 	victim, _ := strconv.ParseInt(m[1], 10, 64)
-	if _, err := base.db.KillStory(context.Background(), victim, store.Kill{Notice: "Withdrawn.", At: time.Now()}); err != nil {
+	if _, err := f.db.KillStory(context.Background(), victim, store.Kill{Notice: "Withdrawn.", At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	after := render()
@@ -179,43 +197,14 @@ func sameBlocks(a, b map[string]string) bool {
 	return true
 }
 
-// failingStore fails the log's end or the related cards on demand.
-type failingStore struct {
-	store.Store
-	seq, cards atomic.Bool
-}
-
-func (f *failingStore) LastSeq(ctx context.Context) (int64, error) {
-	if f.seq.Load() {
-		return 0, errors.New("store down")
-	}
-	return f.Store.LastSeq(ctx)
-}
-
-func (f *failingStore) PublicCardsByID(ctx context.Context, ids []int64, now time.Time) (map[int64]story.Story, error) {
-	if f.cards.Load() {
-		return nil, errors.New("store down")
-	}
-	return f.Store.PublicCardsByID(ctx, ids, now)
-}
-
 // TestMemoStoreFailures: when the log's end cannot be read, pages fail
 // with an error page that still has its frame (built from an empty
 // agency); when related cards cannot be read, the story page fails, and
 // nothing of the failure is remembered: the next render shows the cards.
 func TestMemoStoreFailures(t *testing.T) {
-	base := newFixture(t)
-	ix := relatedIndex(t, base.db)
-	fs := &failingStore{Store: base.db}
-	s, err := site.New(site.Options{Store: fs, Catalog: base.cat, BaseURL: origin, Search: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := *base
-	f.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(f.srv.Close)
+	f, fs := watchedSite(t)
 
-	fs.seq.Store(true)
+	fs.failSeq.Store(true)
 	for _, path := range []string{"/en/", "/ur/business/", "/en/business/page/30/"} {
 		r := f.get(t, path)
 		if r.status != http.StatusInternalServerError {
@@ -227,14 +216,14 @@ func TestMemoStoreFailures(t *testing.T) {
 			}
 		}
 	}
-	fs.seq.Store(false)
+	fs.failSeq.Store(false)
 
 	st := f.member(t, "04-lahore-smog-school-hours", "en")
-	fs.cards.Store(true)
+	fs.failCards.Store(true)
 	if r := f.get(t, relatedPath(st)); r.status != http.StatusInternalServerError {
 		t.Errorf("story page with its related cards unreadable: %d, want 500", r.status)
 	}
-	fs.cards.Store(false)
+	fs.failCards.Store(false)
 	r := f.get(t, relatedPath(st))
 	if r.status != 200 || len(relatedCards(relatedBlock(r.body))) == 0 {
 		t.Errorf("after the store recovered: %d with %d related cards, want 200 with some", r.status, len(relatedCards(relatedBlock(r.body))))
